@@ -1,0 +1,18 @@
+using NodaTime;
+
+namespace NationalAiEval.Core.Allocations;
+
+public enum ParticipationStatus
+{
+    Active,
+    Eliminated,
+    Withdrawn,
+}
+
+/// <summary>What an allocation for one participation must respect (DESIGN rule 4).</summary>
+public sealed record ParticipationTerms(
+    Interval Window,
+    Instant? EligibleFrom,
+    IReadOnlySet<long> ExcludedPoolIds,
+    ParticipationStatus Status,
+    Instant? EndedAt);
