@@ -1,0 +1,272 @@
+using System.Globalization;
+using NationalAiEval.Api.Audit;
+using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Participations;
+using NationalAiEval.Api.Pools;
+using NationalAiEval.Api.Stages;
+using NationalAiEval.Api.Teams;
+using NationalAiEval.Api.Weights;
+using NationalAiEval.Core.Allocations;
+using NationalAiEval.Core.Capacity;
+using NodaTime;
+
+namespace NationalAiEval.Api.Allocations;
+
+/// <summary>
+/// Allocations of pool capacity to participations. Creating one is a single transaction that locks the pool, checks
+/// the eligibility rules and the capacity timeline, and inserts: concurrent requests on one pool queue on the lock,
+/// so the pool is never over-committed at any instant (DESIGN rule 3).
+/// </summary>
+public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
+{
+    private const string Filters = """
+         WHERE a.id > @After AND (@StageCode IS NULL OR s.code = @StageCode) AND (@TeamId IS NULL OR pa.team_id = @TeamId)
+          AND (@PoolId IS NULL OR a.pool_id = @PoolId) AND (@FromUnix IS NULL OR a.end_unix > @FromUnix) AND (@ToUnix IS NULL OR a.start_unix < @ToUnix)
+          AND (@ProviderKeyId IS NULL OR EXISTS (
+              SELECT 1 FROM api_key_pool kp JOIN api_key k ON k.id = kp.api_key_id WHERE k.key_id = @ProviderKeyId AND kp.pool_id = a.pool_id))
+        ORDER BY a.id
+        """;
+
+    private static readonly Sql Insert = new(
+        sqlite: """
+            INSERT INTO allocation (participation_id, pool_id, gpus, start_unix, end_unix, created_unix)
+            VALUES (@ParticipationId, @PoolId, @Gpus, @StartUnix, @EndUnix, @CreatedUnix) RETURNING id
+            """,
+        sqlServer: """
+            INSERT INTO allocation (participation_id, pool_id, gpus, start_unix, end_unix, created_unix) OUTPUT INSERTED.id
+            VALUES (@ParticipationId, @PoolId, @Gpus, @StartUnix, @EndUnix, @CreatedUnix)
+            """);
+
+    private static readonly Sql ListPage = new(
+        sqlite: AllocationRow.Select + Filters + " LIMIT @Take",
+        sqlServer: AllocationRow.Select.Replace("SELECT a.id", "SELECT TOP (@Take) a.id", StringComparison.Ordinal) + Filters);
+
+    private static readonly Sql Shorten = Sql.Portable(
+        "UPDATE allocation SET end_unix = @EndUnix, version = version + 1 WHERE id = @Id AND version = @Version");
+
+    private static readonly Sql Delete = Sql.Portable("DELETE FROM allocation WHERE id = @Id AND version = @Version");
+
+    /// <summary>The pool row is locked on SQL Server before the allocation row is read, in the same order as creation.</summary>
+    private static readonly Sql LockPoolById = new(
+        sqlite: "SELECT id FROM pool WHERE id = @PoolId",
+        sqlServer: "SELECT id FROM pool WITH (UPDLOCK, HOLDLOCK) WHERE id = @PoolId");
+
+    private static readonly Sql PoolIdOfAllocation = Sql.Portable("SELECT pool_id FROM allocation WHERE id = @Id");
+
+    public async Task<(AllocationView View, long Version)> CreateAsync(CreateAllocationRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var v = new Validator();
+        var stageCode = v.Code(request.Stage, "stage");
+        var teamCode = v.Code(request.Team, "team");
+        var poolCode = v.Code(request.Pool, "pool");
+        var gpus = v.Range(request.Gpus, "gpus", 1, PoolStore.MaxGpus);
+        var start = v.Instant(request.Start, "start");
+        var end = v.Instant(request.End, "end");
+        v.Ordered(start, end, "end");
+        v.ThrowIfInvalid();
+        var span = new Interval(start, end);
+
+        await using var session = await db.WriteAsync(cancellationToken);
+        var pool = await session.QuerySingleOrDefaultAsync<PoolRow>(PoolSql.LockByCode, new { Code = poolCode }, cancellationToken)
+            ?? throw Problems.Unprocessable("unknown-pool", "Unknown pool.", $"There is no pool '{poolCode}'.", "pool");
+        var stage = await session.QuerySingleOrDefaultAsync<StageRow>(StageRow.ByCode, new { Code = stageCode }, cancellationToken)
+            ?? throw Problems.Unprocessable("unknown-stage", "Unknown stage.", $"There is no stage '{stageCode}'.", "stage");
+        var team = await session.QuerySingleOrDefaultAsync<TeamRow>(TeamStore.ByCode, new { Code = teamCode }, cancellationToken)
+            ?? throw Problems.Unprocessable("unknown-team", "Unknown team.", $"There is no team '{teamCode}'.", "team");
+        var participation = await session.QuerySingleOrDefaultAsync<ParticipationRow>(
+                ParticipationRow.LockByStageAndTeam, new { StageId = stage.Id, TeamId = team.Id }, cancellationToken)
+            ?? throw Problems.Unprocessable("not-admitted", "The team is not in this stage.", $"Team '{teamCode}' has not been admitted to stage '{stageCode}'.", "team");
+        var excluded = await session.QueryAsync<ExcludedPoolRow>(ParticipationRow.ExcludedPools, new { ParticipationId = participation.Id }, cancellationToken);
+
+        if (AllocationRules.Check(participation.ToTerms(excluded), pool.Id, span) is { } violation)
+        {
+            throw Problems.Unprocessable(Slug(violation.Kind), "The allocation breaks an eligibility rule.", violation.Message, FieldOf(violation.Kind));
+        }
+
+        var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
+        if (!weights.Covers(pool.GpuModel, span))
+        {
+            throw Problems.Unprocessable("no-weight", "No equivalence weight at that time.",
+                $"GPU model {pool.GpuModel} has no equivalence weight at {start}.", "start");
+        }
+
+        var window = new { PoolId = pool.Id, FromUnix = Unix.Seconds(start), ToUnix = Unix.Seconds(end) };
+        var leases = await session.QueryAsync<LeaseRow>(PoolSql.LeasesOverlapping, window, cancellationToken);
+        var existing = await session.QueryAsync<AllocationSpanRow>(PoolSql.AllocationsOverlapping, window, cancellationToken);
+        if (CapacityTimeline.FirstOverCommitment(leases.Select(l => l.ToLine()), existing.Select(a => a.ToSpan()), new AllocationSpan(gpus, span)) is { } over)
+        {
+            var interval = new OverCommittedInterval(over.Span.Start, over.Span.End, over.ExcessGpus, over.LeasedGpus, over.AllocatedGpus, over.RequestedGpus);
+            throw Problems.Conflict("over-committed", "The pool does not have that capacity.",
+                $"From {over.Span.Start} to {over.Span.End} pool '{poolCode}' would be over-committed by {over.ExcessGpus} GPU(s): {over.LeasedGpus} leased, {over.AllocatedGpus} already allocated, {gpus} requested.",
+                new Dictionary<string, object?> { ["overCommitted"] = interval });
+        }
+
+        var id = await session.QuerySingleAsync<long>(Insert, new
+        {
+            ParticipationId = participation.Id,
+            PoolId = pool.Id,
+            Gpus = gpus,
+            StartUnix = Unix.Seconds(start),
+            EndUnix = Unix.Seconds(end),
+            CreatedUnix = Unix.Seconds(clock.GetCurrentInstant()),
+        }, cancellationToken);
+        var row = await session.QuerySingleAsync<AllocationRow>(AllocationRow.ById, new { Id = id }, cancellationToken);
+        var view = row.ToView(weights);
+        await audit.WriteAsync(session, caller, "allocation.create", "allocation", Id(id), null, view, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return (view, row.Version);
+    }
+
+    public async Task<Page<AllocationView>> ListAsync(
+        string? stage, string? team, string? pool, string? from, string? to, PageRequest page, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var v = new Validator();
+        var fromInstant = v.QueryInstant(from, "from");
+        var toInstant = v.QueryInstant(to, "to");
+        v.ThrowIfInvalid();
+
+        await using var session = await db.ReadAsync(cancellationToken);
+        long? teamId = caller.Role == Role.Team ? caller.TeamId : null;
+        if (team is not null)
+        {
+            teamId = (await TeamStore.FindVisibleAsync(session, team, caller, cancellationToken)).Id;
+        }
+
+        long? poolId = null;
+        if (pool is not null)
+        {
+            var row = await session.QuerySingleOrDefaultAsync<PoolRow>(PoolSql.ByCode, new { Code = pool }, cancellationToken);
+            if (row is null || (caller.Role == Role.Provider && !caller.MaySeePool(row.Id)))
+            {
+                throw Problems.NotFound("pool", pool);
+            }
+
+            poolId = row.Id;
+        }
+
+        var rows = (await session.QueryAsync<AllocationRow>(ListPage, new
+        {
+            page.After,
+            page.Take,
+            StageCode = stage,
+            TeamId = teamId,
+            PoolId = poolId,
+            FromUnix = fromInstant is { } f ? Unix.Seconds(f) : (long?)null,
+            ToUnix = toInstant is { } t ? Unix.Seconds(t) : (long?)null,
+            ProviderKeyId = caller.Role == Role.Provider ? caller.KeyId : null,
+        }, cancellationToken)).ToList();
+        var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
+        return page.Cut(rows, r => r.Id, r => r.ToView(weights));
+    }
+
+    public async Task<(AllocationView View, long Version)> GetAsync(long id, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var session = await db.ReadAsync(cancellationToken);
+        var row = await FindVisibleAsync(session, id, caller, AllocationRow.ById, cancellationToken);
+        var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
+        return (row.ToView(weights), row.Version);
+    }
+
+    /// <summary>
+    /// Moves the end earlier. Time already past stays allocated, because the team may have used it: the new end may
+    /// not be before now.
+    /// </summary>
+    public async Task<(AllocationView View, long Version)> ShortenAsync(
+        long id, ShortenAllocationRequest request, HttpRequest http, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var v = new Validator();
+        var end = v.Instant(request.End, "end");
+        v.ThrowIfInvalid();
+
+        await using var session = await db.WriteAsync(cancellationToken);
+        var row = await LockAsync(session, id, caller, cancellationToken);
+        ETags.RequireMatch(http, row.Version);
+        var now = clock.GetCurrentInstant();
+        var endUnix = Unix.Seconds(end);
+        if (endUnix >= row.EndUnix)
+        {
+            throw Problems.Unprocessable("not-shorter", "Allocations can only be shortened.",
+                $"The new end must be before the current end ({Unix.Instant(row.EndUnix)}); to give more, create another allocation.", "end");
+        }
+
+        if (endUnix <= row.StartUnix || end < now)
+        {
+            throw Problems.Unprocessable("end-in-past", "The new end is too early.",
+                $"The new end must be after the start ({Unix.Instant(row.StartUnix)}) and not before now ({now}).", "end");
+        }
+
+        var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
+        await session.ExecuteAsync(Shorten, new { EndUnix = endUnix, row.Id, row.Version }, cancellationToken);
+        var updated = await session.QuerySingleAsync<AllocationRow>(AllocationRow.ById, new { Id = id }, cancellationToken);
+        await audit.WriteAsync(session, caller, "allocation.shorten", "allocation", Id(id), row.ToView(weights), updated.ToView(weights), cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return (updated.ToView(weights), updated.Version);
+    }
+
+    /// <summary>Deletes an allocation that has not started; once started, it can only be shortened.</summary>
+    public async Task DeleteAsync(long id, HttpRequest http, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        await using var session = await db.WriteAsync(cancellationToken);
+        var row = await LockAsync(session, id, caller, cancellationToken);
+        if (!string.IsNullOrEmpty(http.Headers.IfMatch))
+        {
+            ETags.RequireMatch(http, row.Version);
+        }
+
+        var now = clock.GetCurrentInstant();
+        if (Unix.Seconds(now) >= row.StartUnix)
+        {
+            throw Problems.Conflict("allocation-started", "The allocation has started.",
+                $"Allocation {id} started at {Unix.Instant(row.StartUnix)}; shorten it with PATCH instead of deleting it.");
+        }
+
+        var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
+        await session.ExecuteAsync(Delete, new { row.Id, row.Version }, cancellationToken);
+        await audit.WriteAsync(session, caller, "allocation.delete", "allocation", Id(id), row.ToView(weights), null, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<AllocationRow> LockAsync(DbSession session, long id, Caller caller, CancellationToken cancellationToken)
+    {
+        var poolId = await session.QuerySingleOrDefaultAsync<long?>(PoolIdOfAllocation, new { Id = id }, cancellationToken)
+            ?? throw Problems.NotFound("allocation", Id(id));
+        await session.QuerySingleOrDefaultAsync<long?>(LockPoolById, new { PoolId = poolId }, cancellationToken);
+        return await FindVisibleAsync(session, id, caller, AllocationRow.ById, cancellationToken);
+    }
+
+    /// <summary>A team sees its own allocations, a provider those on its pools; anything else is 404.</summary>
+    private static async Task<AllocationRow> FindVisibleAsync(DbSession session, long id, Caller caller, Sql query, CancellationToken cancellationToken)
+    {
+        var row = await session.QuerySingleOrDefaultAsync<AllocationRow>(query, new { Id = id }, cancellationToken);
+        if (row is null || !(caller.MaySeeTeam(row.TeamId) || caller.MaySeePool(row.PoolId)))
+        {
+            throw Problems.NotFound("allocation", Id(id));
+        }
+
+        return row;
+    }
+
+    private static string Slug(AllocationViolationKind kind) => kind switch
+    {
+        AllocationViolationKind.ParticipationEnded => "participation-ended",
+        AllocationViolationKind.ExcludedPool => "excluded-pool",
+        AllocationViolationKind.OutsideWindow => "outside-window",
+        AllocationViolationKind.BeforeEligibility => "before-eligibility",
+        _ => "not-allowed",
+    };
+
+    private static string FieldOf(AllocationViolationKind kind) => kind switch
+    {
+        AllocationViolationKind.ParticipationEnded => "team",
+        AllocationViolationKind.ExcludedPool => "pool",
+        _ => "start",
+    };
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+}

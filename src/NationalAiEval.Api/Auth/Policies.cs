@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace NationalAiEval.Api.Auth;
+
+/// <summary>
+/// Role policies, one per kind of endpoint. Team and pool isolation inside a policy is checked by the endpoint
+/// through <see cref="Caller"/>, because it depends on the resource asked for.
+/// </summary>
+public static class Policies
+{
+    /// <summary>Changes to the programme: pools, leases, stages, teams, allocations, keys.</summary>
+    public const string Manager = "manager";
+
+    /// <summary>Programme-wide reads: equality proof, all teams.</summary>
+    public const string ManagerOrFinance = "manager-or-finance";
+
+    /// <summary>Reads a team may make about itself: stages, participations, allocations, quota, ledger.</summary>
+    public const string TeamReader = "team-reader";
+
+    /// <summary>Pool reads: a provider sees the pools its key is bound to.</summary>
+    public const string PoolReader = "pool-reader";
+
+    /// <summary>Allocations are what providers configure on their clusters, so providers read them too.</summary>
+    public const string AllocationReader = "allocation-reader";
+
+    /// <summary>Any valid key.</summary>
+    public const string AnyKey = "any-key";
+
+    public static void Register(AuthorizationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Add(options, Manager, Role.Manager);
+        Add(options, ManagerOrFinance, Role.Manager, Role.Finance);
+        Add(options, TeamReader, Role.Manager, Role.Finance, Role.Team);
+        Add(options, PoolReader, Role.Manager, Role.Finance, Role.Provider);
+        Add(options, AllocationReader, Role.Manager, Role.Finance, Role.Team, Role.Provider);
+        Add(options, AnyKey, Role.Manager, Role.Finance, Role.Team, Role.Provider);
+    }
+
+    private static void Add(AuthorizationOptions options, string name, params Role[] roles) =>
+        options.AddPolicy(name, policy => policy
+            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireRole(roles.Select(r => r.ToString().ToLowerInvariant())));
+}

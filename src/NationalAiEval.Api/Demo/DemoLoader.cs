@@ -1,0 +1,119 @@
+using NationalAiEval.Api.Allocations;
+using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Keys;
+using NationalAiEval.Api.Participations;
+using NationalAiEval.Api.Pools;
+using NationalAiEval.Api.Stages;
+using NationalAiEval.Api.Teams;
+using NationalAiEval.Core.Time;
+using NodaTime;
+
+namespace NationalAiEval.Api.Demo;
+
+/// <summary>
+/// <c>--demo</c>: a fresh SQLite file loaded with <see cref="DemoData"/> through the same services the API uses, and
+/// one key per role printed as shell <c>export</c> lines for the README tour.
+/// </summary>
+public sealed class DemoLoader(
+    DatabaseSettings database, PoolStore pools, TeamStore teams, StageStore stages, Admissions admissions, AllocationBook allocations,
+    ApiKeys keys, IClock clock)
+{
+    private static readonly DateTimeZone Seoul = DateTimeZoneProviders.Tzdb["Asia/Seoul"];
+
+    /// <summary>Configuration the demo implies: its own SQLite file and a clock in the middle of stage 2.</summary>
+    public static IReadOnlyDictionary<string, string?> Settings(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new Dictionary<string, string?>
+        {
+            ["Demo:Enabled"] = "true",
+            ["Database:Provider"] = nameof(DatabaseProvider.Sqlite),
+            ["ConnectionStrings:Sqlite"] = $"Data Source={configuration["Demo:DatabasePath"] ?? "data/nationalaieval-demo.db"}",
+            ["Clock:Now"] = configuration["Clock:Now"] ?? configuration["Demo:Now"] ?? "2026-05-15T00:00:00Z",
+        };
+    }
+
+    /// <summary>Deletes the demo database so that every demo start is fresh.</summary>
+    public void ResetDatabase()
+    {
+        if (database.SqliteFilePath is not { } file || file == ":memory:")
+        {
+            return;
+        }
+
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" }.Where(File.Exists))
+        {
+            File.Delete(path);
+        }
+    }
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var demo = Caller.System("demo loader");
+        foreach (var pool in DemoData.Pools)
+        {
+            await pools.CreateAsync(new CreatePoolRequest(pool.Code, pool.Name, pool.Provider, pool.GpuModel, 8), demo, cancellationToken);
+            await pools.AddLeaseAsync(pool.Code, new CreateLeaseRequest(pool.Gpus, At(pool.LeaseFirstDay), At(pool.LeaseLastDay.PlusDays(1)),
+                pool.KrwPerGpuHour, $"{pool.Provider} lease, demo"), demo, cancellationToken);
+        }
+
+        await stages.CreateAsync(new CreateStageRequest(DemoData.Stage, "Stage 2 (second evaluation)", DemoData.StageStart, DemoData.DurationDays,
+            DemoData.EntitlementGpuHours, DemoData.DataGrantKrw, Seoul.Id), demo, cancellationToken);
+        foreach (var team in DemoData.Teams)
+        {
+            await teams.CreateAsync(new CreateTeamRequest(team.Code, team.Name), demo, cancellationToken);
+            await admissions.AdmitAsync(DemoData.Stage, new AdmitRequest(team.Code, team.JoinDate,
+                Enum.Parse<ParticipationKind>(team.Kind, ignoreCase: true), team.EligibleFrom, team.ExcludedPools), demo, cancellationToken);
+        }
+
+        foreach (var (pool, account, team) in DemoData.Accounts)
+        {
+            await pools.MapAccountAsync(pool, account, new MapAccountRequest(team), demo, cancellationToken);
+        }
+
+        foreach (var allocation in DemoData.Allocations)
+        {
+            await allocations.CreateAsync(new CreateAllocationRequest(DemoData.Stage, allocation.Team, allocation.Pool, allocation.Gpus,
+                At(allocation.From), At(allocation.To)), demo, cancellationToken);
+        }
+
+        await PrintKeysAsync(demo, cancellationToken);
+    }
+
+    private async Task PrintKeysAsync(Caller demo, CancellationToken cancellationToken)
+    {
+        var lines = new List<string>
+        {
+            $"export NAE_MANAGER_KEY={await SecretAsync(new CreateKeyRequest("demo manager", Role.Manager, null, null), demo, cancellationToken)}",
+            $"export NAE_FINANCE_KEY={await SecretAsync(new CreateKeyRequest("demo finance", Role.Finance, null, null), demo, cancellationToken)}",
+        };
+        foreach (var team in DemoData.Teams)
+        {
+            var secret = await SecretAsync(new CreateKeyRequest($"demo {team.Code}", Role.Team, team.Code, null), demo, cancellationToken);
+            lines.Add($"export NAE_TEAM_{team.KeySuffix}_KEY={secret}");
+        }
+
+        foreach (var pool in DemoData.Pools)
+        {
+            var secret = await SecretAsync(new CreateKeyRequest($"demo provider {pool.Code}", Role.Provider, null, [pool.Code]), demo, cancellationToken);
+            lines.Add($"export NAE_PROVIDER_{pool.Code.Split('-')[0].ToUpperInvariant()}_KEY={secret}");
+        }
+
+        var writer = Console.Out;
+        await writer.WriteLineAsync();
+        await writer.WriteLineAsync($"Demo loaded: {DemoData.Stage}, {DemoData.Teams.Count} teams, {DemoData.Pools.Count} pools, {DemoData.Allocations.Count} allocations. Clock: {clock.GetCurrentInstant()}.");
+        await writer.WriteLineAsync("Demo API keys (new on every start). Paste these lines into your shell:");
+        foreach (var line in lines)
+        {
+            await writer.WriteLineAsync(line);
+        }
+
+        await writer.WriteLineAsync();
+    }
+
+    private async Task<string> SecretAsync(CreateKeyRequest request, Caller demo, CancellationToken cancellationToken) =>
+        (await keys.CreateAsync(request, demo, cancellationToken)).Secret;
+
+    private static Instant At(LocalDate date) => ParticipationWindow.StartOfDay(date, Seoul);
+}

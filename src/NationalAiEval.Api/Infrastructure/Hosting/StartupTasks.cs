@@ -1,0 +1,40 @@
+using NationalAiEval.Api.Demo;
+using NationalAiEval.Api.Infrastructure.Database;
+
+namespace NationalAiEval.Api.Infrastructure.Hosting;
+
+/// <summary>
+/// Migrates the database (and loads the demo when asked) before the server takes requests. A hosted service, not
+/// code in Main, so that building the app alone (tests, OpenAPI generation) has no side effects.
+/// </summary>
+public sealed class StartupTasks(Migrator migrator, DemoLoader demo, ReadinessState readiness, IConfiguration configuration) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var loadDemo = configuration.GetValue<bool>("Demo:Enabled");
+        if (loadDemo)
+        {
+            demo.ResetDatabase();
+        }
+
+        migrator.Migrate();
+        if (loadDemo)
+        {
+            await demo.LoadAsync(cancellationToken);
+        }
+
+        readiness.MarkReady();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Whether start-up tasks have finished; /health/ready reports it.</summary>
+public sealed class ReadinessState
+{
+    private volatile bool _ready;
+
+    public bool IsReady => _ready;
+
+    public void MarkReady() => _ready = true;
+}

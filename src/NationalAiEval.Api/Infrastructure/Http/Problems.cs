@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace NationalAiEval.Api.Infrastructure.Http;
+
+/// <summary>
+/// The problem types this API answers with. Every problem has a stable <c>type</c> URN, a title, a detail for
+/// people, and where a field is at fault, <c>errors</c> keyed by the field's JSON name.
+/// </summary>
+public static class Problems
+{
+    public const string TypePrefix = "urn:nationalaieval:problem:";
+
+    public static ProblemException Validation(string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ProblemException Validation(IDictionary<string, string[]> errors) =>
+        new(new ValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = TypePrefix + "validation",
+            Title = "The request is not valid.",
+            Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
+        });
+
+    /// <summary>422: well-formed, but a business rule forbids it. <paramref name="field"/> names the field at fault.</summary>
+    public static ProblemException Unprocessable(string slug, string title, string detail, string? field = null)
+    {
+        var problem = field is null
+            ? new ProblemDetails()
+            : new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] });
+        problem.Status = StatusCodes.Status422UnprocessableEntity;
+        problem.Type = TypePrefix + slug;
+        problem.Title = title;
+        problem.Detail = detail;
+        return new ProblemException(problem);
+    }
+
+    public static ProblemException NotFound(string what, string code) =>
+        new(new ProblemDetails
+        {
+            Status = StatusCodes.Status404NotFound,
+            Type = TypePrefix + "not-found",
+            Title = $"No such {what}.",
+            Detail = $"There is no {what} '{code}', or it is not visible to this key.",
+        });
+
+    public static ProblemException Conflict(string slug, string title, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Type = TypePrefix + slug,
+            Title = title,
+            Detail = detail,
+        };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return new ProblemException(problem);
+    }
+
+    public static ProblemException PreconditionRequired() =>
+        new(new ProblemDetails
+        {
+            Status = StatusCodes.Status428PreconditionRequired,
+            Type = TypePrefix + "precondition-required",
+            Title = "If-Match is required.",
+            Detail = "Send the ETag from your last GET in an If-Match header, so that you never overwrite a change you have not seen.",
+        });
+
+    public static ProblemException PreconditionFailed(string currentEtag) =>
+        new(new ProblemDetails
+        {
+            Status = StatusCodes.Status412PreconditionFailed,
+            Type = TypePrefix + "precondition-failed",
+            Title = "The resource changed since you read it.",
+            Detail = $"If-Match does not match the current ETag {currentEtag}. Read it again and retry.",
+        });
+}

@@ -1,0 +1,14 @@
+using NationalAiEval.Api.Auth;
+using NodaTime;
+
+namespace NationalAiEval.Api.Keys;
+
+/// <summary>A new key: a team key is bound to one team, a provider key to one or more pools.</summary>
+public sealed record CreateKeyRequest(string? Name, Role? Role, string? Team, IReadOnlyList<string>? Pools);
+
+/// <summary>A key as listed: never its secret.</summary>
+public sealed record KeyView(
+    string Id, string Name, Role Role, string? Team, IReadOnlyList<string> Pools, Instant CreatedAt, Instant? RevokedAt, Instant? LastUsedAt);
+
+/// <summary>The answer to creating a key: the only time the secret is shown.</summary>
+public sealed record CreatedKey(KeyView Key, string Secret);

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Infrastructure.Http;
+
+namespace NationalAiEval.Api.Keys;
+
+public static class KeysEndpoints
+{
+    public static void MapKeys(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/keys").WithTags("Keys").RequireAuthorization(Policies.Manager);
+
+        group.MapPost("/", async Task<Created<CreatedKey>> (CreateKeyRequest request, Caller caller, ApiKeys keys, CancellationToken ct) =>
+            {
+                var created = await keys.CreateAsync(request, caller, ct);
+                return TypedResults.Created($"/api/v1/keys/{created.Key.Id}", created);
+            })
+            .WithName("CreateKey").WithSummary("Create an API key; the secret is in this response and nowhere else, ever.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapGet("/", async Task<Ok<Page<KeyView>>> (string? limit, string? after, ApiKeys keys, CancellationToken ct) =>
+            {
+                var v = new Validator();
+                var page = PageRequest.Parse(limit, after, v);
+                v.ThrowIfInvalid();
+                return TypedResults.Ok(await keys.ListAsync(page, ct));
+            })
+            .WithName("ListKeys").WithSummary("List API keys (never their secrets).");
+
+        group.MapGet("/{id}", async Task<Ok<KeyView>> (string id, ApiKeys keys, CancellationToken ct) => TypedResults.Ok(await keys.GetAsync(id, ct)))
+            .WithName("GetKey").WithSummary("One API key.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapDelete("/{id}", async Task<Ok<KeyView>> (string id, Caller caller, ApiKeys keys, CancellationToken ct) =>
+                TypedResults.Ok(await keys.RevokeAsync(id, caller, ct)))
+            .WithName("RevokeKey").WithSummary("Revoke an API key, effective at once; the record stays for the audit trail.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

@@ -1,0 +1,253 @@
+using System.Globalization;
+using NationalAiEval.Api.Audit;
+using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Ledger;
+using NationalAiEval.Api.Pools;
+using NationalAiEval.Api.Stages;
+using NationalAiEval.Api.Teams;
+using NationalAiEval.Core.Allocations;
+using NationalAiEval.Core.Ledger;
+using NationalAiEval.Core.Time;
+using NationalAiEval.Core.Units;
+using NodaTime;
+
+namespace NationalAiEval.Api.Participations;
+
+/// <summary>
+/// Admits teams to stages and ends their participation. Admission posts the stage's entitlement to the ledger in the
+/// same transaction as the participation row; an end cuts allocations and posts the forfeits in the same way.
+/// </summary>
+public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLog audit)
+{
+    private static readonly Sql Insert = new(
+        sqlite: """
+            INSERT INTO participation (stage_id, team_id, kind, join_date, window_start_unix, window_end_unix, eligible_date, eligible_unix, status, created_unix)
+            VALUES (@StageId, @TeamId, @Kind, @JoinDate, @WindowStartUnix, @WindowEndUnix, @EligibleDate, @EligibleUnix, 'active', @CreatedUnix)
+            RETURNING id
+            """,
+        sqlServer: """
+            INSERT INTO participation (stage_id, team_id, kind, join_date, window_start_unix, window_end_unix, eligible_date, eligible_unix, status, created_unix)
+            OUTPUT INSERTED.id
+            VALUES (@StageId, @TeamId, @Kind, @JoinDate, @WindowStartUnix, @WindowEndUnix, @EligibleDate, @EligibleUnix, N'active', @CreatedUnix)
+            """);
+
+    private static readonly Sql InsertExcluded = Sql.Portable(
+        "INSERT INTO participation_excluded_pool (participation_id, pool_id) VALUES (@ParticipationId, @PoolId)");
+
+    private static readonly Sql ListPage = new(
+        sqlite: """
+            SELECT p.id, p.stage_id, p.team_id, s.code AS stage_code, t.code AS team_code, p.kind, p.join_date, p.window_start_unix,
+                   p.window_end_unix, p.eligible_date, p.eligible_unix, p.status, p.ended_unix, p.end_reason, p.version, p.created_unix
+            FROM participation p JOIN stage s ON s.id = p.stage_id JOIN team t ON t.id = p.team_id
+            WHERE p.stage_id = @StageId AND p.id > @After AND (@OnlyTeamId IS NULL OR p.team_id = @OnlyTeamId)
+            ORDER BY p.id LIMIT @Take
+            """,
+        sqlServer: """
+            SELECT TOP (@Take) p.id, p.stage_id, p.team_id, s.code AS stage_code, t.code AS team_code, p.kind, p.join_date, p.window_start_unix,
+                   p.window_end_unix, p.eligible_date, p.eligible_unix, p.status, p.ended_unix, p.end_reason, p.version, p.created_unix
+            FROM participation p JOIN stage s ON s.id = p.stage_id JOIN team t ON t.id = p.team_id
+            WHERE p.stage_id = @StageId AND p.id > @After AND (@OnlyTeamId IS NULL OR p.team_id = @OnlyTeamId)
+            ORDER BY p.id
+            """);
+
+    private static readonly Sql ExcludedOfStage = Sql.Portable("""
+        SELECT e.participation_id, p.id AS pool_id, p.code AS pool_code
+        FROM participation_excluded_pool e JOIN pool p ON p.id = e.pool_id JOIN participation pa ON pa.id = e.participation_id
+        WHERE pa.stage_id = @StageId ORDER BY p.code
+        """);
+
+    private static readonly Sql AllocationsEndingAfter = Sql.Portable("""
+        SELECT id, pool_id, gpus, start_unix, end_unix, version FROM allocation
+        WHERE participation_id = @ParticipationId AND end_unix > @AtUnix ORDER BY id
+        """);
+
+    private static readonly Sql DeleteAllocation = Sql.Portable("DELETE FROM allocation WHERE id = @Id");
+
+    private static readonly Sql CutAllocation = Sql.Portable("UPDATE allocation SET end_unix = @AtUnix, version = version + 1 WHERE id = @Id");
+
+    private static readonly Sql MarkEnded = Sql.Portable("""
+        UPDATE participation SET status = @Status, ended_unix = @EndedUnix, end_reason = @Reason, version = version + 1 WHERE id = @Id
+        """);
+
+    public async Task<ParticipationView> AdmitAsync(string stageCode, AdmitRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var v = new Validator();
+        var teamCode = v.Code(request.Team, "team");
+        var joinDate = v.Date(request.JoinDate, "joinDate");
+        var kind = v.Enum(request.Kind, "kind");
+        var eligibleFrom = v.OptionalDate(request.EligibleFrom, "eligibleFrom");
+        var excludedCodes = request.ExcludedPools ?? [];
+        for (var i = 0; i < excludedCodes.Count; i++)
+        {
+            v.Code(excludedCodes[i], $"excludedPools[{i}]");
+        }
+
+        v.ThrowIfInvalid();
+
+        await using var session = await db.WriteAsync(cancellationToken);
+        var stage = await session.QuerySingleOrDefaultAsync<StageRow>(StageRow.ByCode, new { Code = stageCode }, cancellationToken)
+            ?? throw Problems.NotFound("stage", stageCode);
+        var team = await session.QuerySingleOrDefaultAsync<TeamRow>(TeamStore.ByCode, new { Code = teamCode }, cancellationToken)
+            ?? throw Problems.Unprocessable("unknown-team", "Unknown team.", $"There is no team '{teamCode}'.", "team");
+        if (await session.QuerySingleOrDefaultAsync<ParticipationRow>(ParticipationRow.ByStageAndTeam, new { StageId = stage.Id, TeamId = team.Id }, cancellationToken) is not null)
+        {
+            throw Problems.Conflict("already-admitted", "The team is already in this stage.", $"Team '{teamCode}' already participates in stage '{stageCode}'.");
+        }
+
+        if (joinDate < stage.Start)
+        {
+            throw Problems.Unprocessable("join-before-stage", "The join date is before the stage starts.",
+                $"joinDate {Dates.Text(joinDate)} is before the stage's start date {stage.StartDate}.", "joinDate");
+        }
+
+        var window = ParticipationWindow.For(joinDate, stage.Duration, stage.Zone);
+        Instant? eligibleAt = null;
+        if (eligibleFrom is { } eligible)
+        {
+            if (eligible < joinDate || eligible >= window.EndDate)
+            {
+                throw Problems.Unprocessable("eligibility-outside-window", "The eligibility date must fall inside the window.",
+                    $"eligibleFrom must be on or after the join date ({Dates.Text(joinDate)}) and before the window ends ({Dates.Text(window.EndDate)}), or the team could never receive GPUs.",
+                    "eligibleFrom");
+            }
+
+            eligibleAt = ParticipationWindow.StartOfDay(eligible, stage.Zone);
+        }
+
+        var excludedPoolIds = new List<long>();
+        for (var i = 0; i < excludedCodes.Count; i++)
+        {
+            var pool = await session.QuerySingleOrDefaultAsync<PoolRow>(PoolSql.ByCode, new { Code = excludedCodes[i] }, cancellationToken)
+                ?? throw Problems.Unprocessable("unknown-pool", "Unknown pool.", $"There is no pool '{excludedCodes[i]}'.", $"excludedPools[{i}]");
+            excludedPoolIds.Add(pool.Id);
+        }
+
+        var now = Unix.Now(clock);
+        var id = await session.QuerySingleAsync<long>(Insert, new
+        {
+            StageId = stage.Id,
+            TeamId = team.Id,
+            Kind = kind.ToString().ToLowerInvariant(),
+            JoinDate = Dates.Text(joinDate),
+            WindowStartUnix = Unix.Seconds(window.Span.Start),
+            WindowEndUnix = Unix.Seconds(window.Span.End),
+            EligibleDate = eligibleFrom is { } d ? Dates.Text(d) : null,
+            EligibleUnix = eligibleAt is { } at ? Unix.Seconds(at) : (long?)null,
+            CreatedUnix = Unix.Seconds(now),
+        }, cancellationToken);
+        foreach (var poolId in excludedPoolIds.Distinct())
+        {
+            await session.ExecuteAsync(InsertExcluded, new { ParticipationId = id, PoolId = poolId }, cancellationToken);
+        }
+
+        await ledger.PostAsync(session, id, LedgerRules.AdmissionGrants(id, stage.EntitlementMilliEghS, stage.DataGrantKrw), caller, cancellationToken);
+        var row = await session.QuerySingleAsync<ParticipationRow>(ParticipationRow.ByStageAndTeam, new { StageId = stage.Id, TeamId = team.Id }, cancellationToken);
+        var excluded = await session.QueryAsync<ExcludedPoolRow>(ParticipationRow.ExcludedPools, new { ParticipationId = id }, cancellationToken);
+        var view = row.ToView(excluded, stage.DurationDays);
+        await audit.WriteAsync(session, caller, "participation.admit", "participation", Id(id), null, view, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return view;
+    }
+
+    /// <summary>A team key sees only its own participation.</summary>
+    public async Task<Page<ParticipationView>> ListAsync(string stageCode, Caller caller, PageRequest page, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        await using var session = await db.ReadAsync(cancellationToken);
+        var stage = await session.QuerySingleOrDefaultAsync<StageRow>(StageRow.ByCode, new { Code = stageCode }, cancellationToken)
+            ?? throw Problems.NotFound("stage", stageCode);
+        var onlyTeam = caller.ReadsEverything ? null : caller.TeamId;
+        var rows = (await session.QueryAsync<ParticipationRow>(ListPage, new { StageId = stage.Id, page.After, page.Take, OnlyTeamId = onlyTeam }, cancellationToken)).ToList();
+        var excluded = (await session.QueryAsync<ExcludedPoolRow>(ExcludedOfStage, new { StageId = stage.Id }, cancellationToken)).ToLookup(e => e.ParticipationId);
+        return page.Cut(rows, r => r.Id, r => r.ToView(excluded[r.Id], stage.DurationDays));
+    }
+
+    public async Task<ParticipationView> GetAsync(string stageCode, string teamCode, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var session = await db.ReadAsync(cancellationToken);
+        var (stage, row) = await FindAsync(session, stageCode, teamCode, caller, ParticipationRow.ByStageAndTeam, cancellationToken);
+        var excluded = await session.QueryAsync<ExcludedPoolRow>(ParticipationRow.ExcludedPools, new { ParticipationId = row.Id }, cancellationToken);
+        return row.ToView(excluded, stage.DurationDays);
+    }
+
+    /// <summary>
+    /// Ends a participation at <c>effectiveAt</c> (DESIGN rule 5): allocations that start later are removed, those
+    /// running are cut there, the GPU balance is forfeited and the undrawn data grant cancelled.
+    /// </summary>
+    public async Task<ParticipationEnded> EndAsync(
+        string stageCode, string teamCode, ParticipationStatus outcome, EndParticipationRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var v = new Validator();
+        var at = v.Instant(request.EffectiveAt, "effectiveAt");
+        var reason = v.OptionalText(request.Reason, "reason");
+        v.ThrowIfInvalid();
+        var cause = outcome == ParticipationStatus.Eliminated ? "elimination" : "withdrawal";
+
+        await using var session = await db.WriteAsync(cancellationToken);
+        var (stage, row) = await FindAsync(session, stageCode, teamCode, caller, ParticipationRow.LockByStageAndTeam, cancellationToken);
+        if (row.ParsedStatus != ParticipationStatus.Active)
+        {
+            throw Problems.Conflict("participation-ended", "The participation has already ended.",
+                $"Team '{teamCode}' was {row.Status} in stage '{stageCode}' effective {Unix.Instant(row.EndedUnix ?? 0)}.");
+        }
+
+        if (Unix.Seconds(at) >= row.WindowEndUnix)
+        {
+            throw Problems.Unprocessable("end-after-window", "The window has already ended by then.",
+                $"effectiveAt must be before the window ends ({Unix.Instant(row.WindowEndUnix)}).", "effectiveAt");
+        }
+
+        var excluded = (await session.QueryAsync<ExcludedPoolRow>(ParticipationRow.ExcludedPools, new { ParticipationId = row.Id }, cancellationToken)).ToList();
+        var before = row.ToView(excluded, stage.DurationDays);
+        var shortened = new List<long>();
+        var removed = new List<long>();
+        var atUnix = Unix.Seconds(at);
+        foreach (var allocation in await session.QueryAsync<CutRow>(AllocationsEndingAfter, new { ParticipationId = row.Id, AtUnix = atUnix }, cancellationToken))
+        {
+            var removeWhole = allocation.StartUnix >= atUnix;
+            await session.ExecuteAsync(removeWhole ? DeleteAllocation : CutAllocation, new { allocation.Id, AtUnix = atUnix }, cancellationToken);
+            (removeWhole ? removed : shortened).Add(allocation.Id);
+            await audit.WriteAsync(session, caller, removeWhole ? "allocation.delete" : "allocation.shorten", "allocation", Id(allocation.Id),
+                allocation, removeWhole ? null : new { allocation.Id, allocation.PoolId, allocation.Gpus, allocation.StartUnix, EndUnix = atUnix },
+                cancellationToken);
+        }
+
+        var gpuBalance = await session.ExecuteScalarAsync<long>(LedgerSql.Balance, new { ParticipationId = row.Id, Resource = "gpu" }, cancellationToken);
+        var dataBalance = await session.ExecuteScalarAsync<long>(LedgerSql.Balance, new { ParticipationId = row.Id, Resource = "data" }, cancellationToken);
+        await ledger.PostAsync(session, row.Id, LedgerRules.ClosingForfeits(row.Id, cause, gpuBalance, dataBalance), caller, cancellationToken);
+        await session.ExecuteAsync(MarkEnded, new { Status = outcome.ToString().ToLowerInvariant(), EndedUnix = atUnix, Reason = reason, row.Id }, cancellationToken);
+
+        var updated = await session.QuerySingleAsync<ParticipationRow>(ParticipationRow.ByStageAndTeam, new { row.StageId, row.TeamId }, cancellationToken);
+        var after = updated.ToView(excluded, stage.DurationDays);
+        await audit.WriteAsync(session, caller, $"participation.{cause}", "participation", Id(row.Id), before, after, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return new ParticipationEnded(after, shortened, removed, gpuBalance, GpuTime.ToEquivalentGpuHours(gpuBalance), dataBalance);
+    }
+
+    private static async Task<(StageRow Stage, ParticipationRow Row)> FindAsync(
+        DbSession session, string stageCode, string teamCode, Caller caller, Sql query, CancellationToken cancellationToken)
+    {
+        var stage = await session.QuerySingleOrDefaultAsync<StageRow>(StageRow.ByCode, new { Code = stageCode }, cancellationToken)
+            ?? throw Problems.NotFound("stage", stageCode);
+        var team = await TeamStore.FindVisibleAsync(session, teamCode, caller, cancellationToken);
+        var row = await session.QuerySingleOrDefaultAsync<ParticipationRow>(query, new { StageId = stage.Id, TeamId = team.Id }, cancellationToken)
+            ?? throw Problems.NotFound("participation", $"{stageCode}/{teamCode}");
+        return (stage, row);
+    }
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class CutRow
+    {
+        public long Id { get; init; }
+        public long PoolId { get; init; }
+        public long Gpus { get; init; }
+        public long StartUnix { get; init; }
+        public long EndUnix { get; init; }
+        public long Version { get; init; }
+    }
+}

@@ -1,0 +1,7 @@
+namespace NationalAiEval.Api.Tests.Infrastructure;
+
+public enum DatabaseKind
+{
+    Sqlite,
+    SqlServer,
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using NationalAiEval.Api.Tests.Infrastructure;
+
+namespace NationalAiEval.Api.Tests;
+
+/// <summary>The newcomer's path, with the real binary: the first key on an empty database, then the demo and the tour.</summary>
+public sealed class ServiceProcessTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "nationalaieval-process-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task FirstManagerKey_FromTheCommandLine_OpensAServiceOnAnEmptyDatabase()
+    {
+        var database = $"--ConnectionStrings:Sqlite=Data Source={Path.Combine(_directory, "new", "service.db")}";
+
+        var (exit, output) = await ServiceProcess.RunAsync("keys", "create", "--role", "manager", "--name", "first", database);
+        Assert.True(exit == 0, output);
+        var secret = output.TrimEnd().Split('\n')[^1].Trim();
+
+        await using var service = await ServiceProcess.StartAsync(database);
+        using var manager = service.Client(secret);
+        await (await manager.PostJsonAsync("/api/v1/teams", new { code = "upstage", name = "Upstage" })).ExpectAsync(HttpStatusCode.Created);
+        await (await service.Client().GetAsync("/api/v1/teams")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Demo_LoadsTheProgramme_AndPrintsAKeyPerRole_ThatTheTourCanUse()
+    {
+        await using var service = await ServiceProcess.StartAsync("--demo", $"--Demo:DatabasePath={Path.Combine(_directory, "demo.db")}");
+        var keys = Regex.Matches(service.Output, "^export (?<name>NAE_[A-Z_]+_KEY)=(?<secret>nae_\\S+)$", RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups["name"].Value, m => m.Groups["secret"].Value);
+
+        Assert.Contains("NAE_MANAGER_KEY", keys.Keys);
+        Assert.Contains("NAE_FINANCE_KEY", keys.Keys);
+        using var manager = service.Client(keys["NAE_MANAGER_KEY"]);
+        var proof = await (await manager.GetAsync("/api/v1/stages/stage-2/equality")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(proof.GetProperty("allEqual").GetBoolean());
+        Assert.Equal(["lg-ai-research", "upstage", "sk-telecom", "motif"], proof.Items("participations").Select(p => p.Text("team")));
+
+        using var motif = service.Client(keys["NAE_TEAM_MOTIF_KEY"]);
+        var quota = await (await motif.GetAsync("/api/v1/teams/motif/quota")).ExpectAsync(HttpStatusCode.OK);
+        var stage = Assert.Single(quota.Items("stages"));
+        Assert.Equal(("rechallenge", 0m), (stage.Text("kind"), stage.Decimal("stillToAllocateGpuHours")));
+        await (await motif.GetAsync("/api/v1/teams/upstage/quota")).ExpectProblemAsync(HttpStatusCode.NotFound);
+
+        using var finance = service.Client(keys["NAE_FINANCE_KEY"]);
+        foreach (var team in new[] { "lg-ai-research", "upstage", "sk-telecom" })
+        {
+            var teamQuota = Assert.Single((await (await finance.GetAsync($"/api/v1/teams/{team}/quota")).ExpectAsync(HttpStatusCode.OK)).Items("stages"));
+            Assert.Equal(0m, teamQuota.Decimal("stillToAllocateGpuHours"));
+        }
+
+        using var nhn = service.Client(keys["NAE_PROVIDER_NHN_KEY"]);
+        Assert.Equal(["nhn-gov-b200"], (await (await nhn.GetAsync("/api/v1/pools")).ExpectAsync(HttpStatusCode.OK)).Items().Select(p => p.Text("code")));
+        var capacity = await (await nhn.GetAsync("/api/v1/pools/nhn-gov-b200/capacity")).ExpectAsync(HttpStatusCode.OK);
+        Assert.All(capacity.Items("segments"), s => Assert.True(s.Long("allocatedGpus") <= s.Long("leasedGpus")));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}
