@@ -29,19 +29,10 @@ public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
         ORDER BY a.id
         """;
 
-    private static readonly Sql Insert = new(
-        sqlite: """
-            INSERT INTO allocation (participation_id, pool_id, gpus, start_unix, end_unix, created_unix)
-            VALUES (@ParticipationId, @PoolId, @Gpus, @StartUnix, @EndUnix, @CreatedUnix) RETURNING id
-            """,
-        sqlServer: """
-            INSERT INTO allocation (participation_id, pool_id, gpus, start_unix, end_unix, created_unix) OUTPUT INSERTED.id
-            VALUES (@ParticipationId, @PoolId, @Gpus, @StartUnix, @EndUnix, @CreatedUnix)
-            """);
+    private static readonly Sql Insert = Sql.InsertReturningId(
+        "allocation", "participation_id, pool_id, gpus, start_unix, end_unix, created_unix", "@ParticipationId, @PoolId, @Gpus, @StartUnix, @EndUnix, @CreatedUnix");
 
-    private static readonly Sql ListPage = new(
-        sqlite: AllocationRow.Select + Filters + " LIMIT @Take",
-        sqlServer: AllocationRow.Select.Replace("SELECT a.id", "SELECT TOP (@Take) a.id", StringComparison.Ordinal) + Filters);
+    private static readonly Sql ListPage = Sql.FirstRows(AllocationRow.Columns, AllocationRow.From + Filters);
 
     private static readonly Sql Shorten = Sql.Portable(
         "UPDATE allocation SET end_unix = @EndUnix, version = version + 1 WHERE id = @Id AND version = @Version");

@@ -7,15 +7,20 @@ namespace NationalAiEval.Api.Allocations;
 
 public sealed class AllocationRow
 {
-    public const string Select = """
-        SELECT a.id, a.participation_id, a.pool_id, a.gpus, a.start_unix, a.end_unix, a.version, a.created_unix,
-               pa.team_id, s.code AS stage_code, t.code AS team_code, p.code AS pool_code, p.gpu_model
+    public const string Columns = """
+        a.id, a.participation_id, a.pool_id, a.gpus, a.start_unix, a.end_unix, a.version, a.created_unix,
+        pa.team_id, s.code AS stage_code, t.code AS team_code, p.code AS pool_code, p.gpu_model
+        """;
+
+    public const string From = """
         FROM allocation a
         JOIN participation pa ON pa.id = a.participation_id
         JOIN stage s ON s.id = pa.stage_id
         JOIN team t ON t.id = pa.team_id
         JOIN pool p ON p.id = a.pool_id
         """;
+
+    public const string Select = "SELECT " + Columns + " " + From;
 
     public static readonly Sql ById = Sql.Portable(Select + " WHERE a.id = @Id");
 

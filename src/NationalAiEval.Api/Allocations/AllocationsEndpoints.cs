@@ -22,12 +22,7 @@ public static class AllocationsEndpoints
 
         group.MapGet("/", async Task<Ok<Page<AllocationView>>> (
                 string? stage, string? team, string? pool, string? from, string? to, string? limit, string? after, Caller caller, AllocationBook book, CancellationToken ct) =>
-            {
-                var v = new Validator();
-                var page = PageRequest.Parse(limit, after, v);
-                v.ThrowIfInvalid();
-                return TypedResults.Ok(await book.ListAsync(stage, team, pool, from, to, page, caller, ct));
-            })
+                TypedResults.Ok(await book.ListAsync(stage, team, pool, from, to, PageRequest.Parse(limit, after), caller, ct)))
             .RequireAuthorization(Policies.AllocationReader)
             .WithName("ListAllocations").WithSummary("Allocations overlapping [from, to); a team sees its own, a provider those on its pools.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);

@@ -13,17 +13,10 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
     /// <summary>last_used is refreshed at most this often, so that reads do not each become a write.</summary>
     private static readonly Duration TouchInterval = Duration.FromMinutes(1);
 
-    private static readonly Sql InsertKey = new(
-        sqlite: """
-            INSERT INTO api_key (key_id, name, role, team_id, secret_hash, created_unix, created_by_key)
-            VALUES (@KeyId, @Name, @Role, @TeamId, @SecretHash, @CreatedUnix, @CreatedByKey)
-            RETURNING id
-            """,
-        sqlServer: """
-            INSERT INTO api_key (key_id, name, role, team_id, secret_hash, created_unix, created_by_key)
-            OUTPUT INSERTED.id
-            VALUES (@KeyId, @Name, @Role, @TeamId, @SecretHash, @CreatedUnix, @CreatedByKey)
-            """);
+    private static readonly Sql InsertKey = Sql.InsertReturningId(
+        "api_key",
+        "key_id, name, role, team_id, secret_hash, created_unix, created_by_key",
+        "@KeyId, @Name, @Role, @TeamId, @SecretHash, @CreatedUnix, @CreatedByKey");
 
     private static readonly Sql InsertKeyPool = Sql.Portable("INSERT INTO api_key_pool (api_key_id, pool_id) VALUES (@KeyRowId, @PoolId)");
 
@@ -43,19 +36,9 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
         WHERE kp.api_key_id = @KeyRowId ORDER BY p.code
         """);
 
-    private static readonly Sql ListPage = new(
-        sqlite: """
-            SELECT k.id, k.key_id, k.name, k.role, k.team_id, t.code AS team_code, k.secret_hash,
-                   k.created_unix, k.revoked_unix, k.last_used_unix
-            FROM api_key k LEFT JOIN team t ON t.id = k.team_id
-            WHERE k.id > @After ORDER BY k.id LIMIT @Take
-            """,
-        sqlServer: """
-            SELECT TOP (@Take) k.id, k.key_id, k.name, k.role, k.team_id, t.code AS team_code, k.secret_hash,
-                   k.created_unix, k.revoked_unix, k.last_used_unix
-            FROM api_key k LEFT JOIN team t ON t.id = k.team_id
-            WHERE k.id > @After ORDER BY k.id
-            """);
+    private static readonly Sql ListPage = Sql.FirstRows(
+        "k.id, k.key_id, k.name, k.role, k.team_id, t.code AS team_code, k.secret_hash, k.created_unix, k.revoked_unix, k.last_used_unix",
+        "FROM api_key k LEFT JOIN team t ON t.id = k.team_id WHERE k.id > @After ORDER BY k.id");
 
     private static readonly Sql PoolsOfKeyRange = Sql.Portable("""
         SELECT kp.api_key_id, kp.pool_id, p.code AS pool_code FROM api_key_pool kp JOIN pool p ON p.id = kp.pool_id

@@ -19,12 +19,7 @@ public static class KeysEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         group.MapGet("/", async Task<Ok<Page<KeyView>>> (string? limit, string? after, ApiKeys keys, CancellationToken ct) =>
-            {
-                var v = new Validator();
-                var page = PageRequest.Parse(limit, after, v);
-                v.ThrowIfInvalid();
-                return TypedResults.Ok(await keys.ListAsync(page, ct));
-            })
+                TypedResults.Ok(await keys.ListAsync(PageRequest.Parse(limit, after), ct)))
             .WithName("ListKeys").WithSummary("List API keys (never their secrets).");
 
         group.MapGet("/{id}", async Task<Ok<KeyView>> (string id, ApiKeys keys, CancellationToken ct) => TypedResults.Ok(await keys.GetAsync(id, ct)))

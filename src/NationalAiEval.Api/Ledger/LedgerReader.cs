@@ -10,19 +10,13 @@ namespace NationalAiEval.Api.Ledger;
 /// <summary>A team's ledger entries, oldest first, optionally for one stage.</summary>
 public sealed class LedgerReader(Db db)
 {
-    private static readonly Sql EntriesPage = new(
-        sqlite: """
-            SELECT l.id, s.code AS stage, l.resource, l.kind, l.amount, l.source, l.reason, l.posted_unix
-            FROM ledger_entry l JOIN participation p ON p.id = l.participation_id JOIN stage s ON s.id = p.stage_id
-            WHERE p.team_id = @TeamId AND l.id > @After AND (@Stage IS NULL OR s.code = @Stage)
-            ORDER BY l.id LIMIT @Take
-            """,
-        sqlServer: """
-            SELECT TOP (@Take) l.id, s.code AS stage, l.resource, l.kind, l.amount, l.source, l.reason, l.posted_unix
-            FROM ledger_entry l JOIN participation p ON p.id = l.participation_id JOIN stage s ON s.id = p.stage_id
-            WHERE p.team_id = @TeamId AND l.id > @After AND (@Stage IS NULL OR s.code = @Stage)
-            ORDER BY l.id
-            """);
+    private static readonly Sql EntriesPage = Sql.FirstRows(
+        "l.id, s.code AS stage, l.resource, l.kind, l.amount, l.source, l.reason, l.posted_unix",
+        """
+        FROM ledger_entry l JOIN participation p ON p.id = l.participation_id JOIN stage s ON s.id = p.stage_id
+        WHERE p.team_id = @TeamId AND l.id > @After AND (@Stage IS NULL OR s.code = @Stage)
+        ORDER BY l.id
+        """);
 
     public async Task<Page<LedgerEntryView>> ListAsync(string teamCode, string? stage, PageRequest page, Caller caller, CancellationToken cancellationToken)
     {

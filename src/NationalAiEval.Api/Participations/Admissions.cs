@@ -21,36 +21,21 @@ namespace NationalAiEval.Api.Participations;
 /// </summary>
 public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLog audit)
 {
-    private static readonly Sql Insert = new(
-        sqlite: """
-            INSERT INTO participation (stage_id, team_id, kind, join_date, window_start_unix, window_end_unix, eligible_date, eligible_unix, status, created_unix)
-            VALUES (@StageId, @TeamId, @Kind, @JoinDate, @WindowStartUnix, @WindowEndUnix, @EligibleDate, @EligibleUnix, 'active', @CreatedUnix)
-            RETURNING id
-            """,
-        sqlServer: """
-            INSERT INTO participation (stage_id, team_id, kind, join_date, window_start_unix, window_end_unix, eligible_date, eligible_unix, status, created_unix)
-            OUTPUT INSERTED.id
-            VALUES (@StageId, @TeamId, @Kind, @JoinDate, @WindowStartUnix, @WindowEndUnix, @EligibleDate, @EligibleUnix, N'active', @CreatedUnix)
-            """);
+    private static readonly Sql Insert = Sql.InsertReturningId(
+        "participation",
+        "stage_id, team_id, kind, join_date, window_start_unix, window_end_unix, eligible_date, eligible_unix, status, created_unix",
+        "@StageId, @TeamId, @Kind, @JoinDate, @WindowStartUnix, @WindowEndUnix, @EligibleDate, @EligibleUnix, 'active', @CreatedUnix");
 
     private static readonly Sql InsertExcluded = Sql.Portable(
         "INSERT INTO participation_excluded_pool (participation_id, pool_id) VALUES (@ParticipationId, @PoolId)");
 
-    private static readonly Sql ListPage = new(
-        sqlite: """
-            SELECT p.id, p.stage_id, p.team_id, s.code AS stage_code, t.code AS team_code, p.kind, p.join_date, p.window_start_unix,
-                   p.window_end_unix, p.eligible_date, p.eligible_unix, p.status, p.ended_unix, p.end_reason, p.version, p.created_unix
-            FROM participation p JOIN stage s ON s.id = p.stage_id JOIN team t ON t.id = p.team_id
-            WHERE p.stage_id = @StageId AND p.id > @After AND (@OnlyTeamId IS NULL OR p.team_id = @OnlyTeamId)
-            ORDER BY p.id LIMIT @Take
-            """,
-        sqlServer: """
-            SELECT TOP (@Take) p.id, p.stage_id, p.team_id, s.code AS stage_code, t.code AS team_code, p.kind, p.join_date, p.window_start_unix,
-                   p.window_end_unix, p.eligible_date, p.eligible_unix, p.status, p.ended_unix, p.end_reason, p.version, p.created_unix
-            FROM participation p JOIN stage s ON s.id = p.stage_id JOIN team t ON t.id = p.team_id
-            WHERE p.stage_id = @StageId AND p.id > @After AND (@OnlyTeamId IS NULL OR p.team_id = @OnlyTeamId)
-            ORDER BY p.id
-            """);
+    private static readonly Sql ListPage = Sql.FirstRows(
+        ParticipationRow.Columns,
+        """
+        FROM participation p JOIN stage s ON s.id = p.stage_id JOIN team t ON t.id = p.team_id
+        WHERE p.stage_id = @StageId AND p.id > @After AND (@OnlyTeamId IS NULL OR p.team_id = @OnlyTeamId)
+        ORDER BY p.id
+        """);
 
     private static readonly Sql ExcludedOfStage = Sql.Portable("""
         SELECT e.participation_id, p.id AS pool_id, p.code AS pool_code

@@ -6,7 +6,7 @@ namespace NationalAiEval.Api.Participations;
 
 public sealed class ParticipationRow
 {
-    private const string Columns = """
+    public const string Columns = """
         p.id, p.stage_id, p.team_id, s.code AS stage_code, t.code AS team_code, p.kind, p.join_date, p.window_start_unix,
         p.window_end_unix, p.eligible_date, p.eligible_unix, p.status, p.ended_unix, p.end_reason, p.version, p.created_unix
         """;

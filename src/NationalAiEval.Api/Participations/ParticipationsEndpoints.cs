@@ -22,12 +22,7 @@ public static class ParticipationsEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         group.MapGet("/", async Task<Ok<Page<ParticipationView>>> (string stage, string? limit, string? after, Caller caller, Admissions admissions, CancellationToken ct) =>
-            {
-                var v = new Validator();
-                var page = PageRequest.Parse(limit, after, v);
-                v.ThrowIfInvalid();
-                return TypedResults.Ok(await admissions.ListAsync(stage, caller, page, ct));
-            })
+                TypedResults.Ok(await admissions.ListAsync(stage, caller, PageRequest.Parse(limit, after), ct)))
             .RequireAuthorization(Policies.TeamReader)
             .WithName("ListParticipations").WithSummary("Participations of a stage; a team key sees only its own.")
             .ProducesProblem(StatusCodes.Status404NotFound);

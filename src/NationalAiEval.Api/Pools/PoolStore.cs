@@ -18,29 +18,17 @@ public sealed partial class PoolStore(Db db, IClock clock, AuditLog audit)
     public const long MaxGpus = 1_000_000;
     public const long MaxKrwPerGpuHour = 100_000_000;
 
-    private static readonly Sql Insert = new(
-        sqlite: """
-            INSERT INTO pool (code, name, provider, gpu_model, gpus_per_node, created_unix)
-            VALUES (@Code, @Name, @Provider, @GpuModel, @GpusPerNode, @CreatedUnix) RETURNING id
-            """,
-        sqlServer: """
-            INSERT INTO pool (code, name, provider, gpu_model, gpus_per_node, created_unix) OUTPUT INSERTED.id
-            VALUES (@Code, @Name, @Provider, @GpuModel, @GpusPerNode, @CreatedUnix)
-            """);
+    private static readonly Sql Insert = Sql.InsertReturningId(
+        "pool", "code, name, provider, gpu_model, gpus_per_node, created_unix", "@Code, @Name, @Provider, @GpuModel, @GpusPerNode, @CreatedUnix");
 
-    private static readonly Sql ListPage = new(
-        sqlite: """
-            SELECT id, code, name, provider, gpu_model, gpus_per_node, version, created_unix FROM pool
-            WHERE id > @After AND (@AllPools = 1 OR EXISTS (
-                SELECT 1 FROM api_key_pool kp JOIN api_key k ON k.id = kp.api_key_id WHERE k.key_id = @KeyId AND kp.pool_id = pool.id))
-            ORDER BY id LIMIT @Take
-            """,
-        sqlServer: """
-            SELECT TOP (@Take) id, code, name, provider, gpu_model, gpus_per_node, version, created_unix FROM pool
-            WHERE id > @After AND (@AllPools = 1 OR EXISTS (
-                SELECT 1 FROM api_key_pool kp JOIN api_key k ON k.id = kp.api_key_id WHERE k.key_id = @KeyId AND kp.pool_id = pool.id))
-            ORDER BY id
-            """);
+    private static readonly Sql ListPage = Sql.FirstRows(
+        "id, code, name, provider, gpu_model, gpus_per_node, version, created_unix",
+        """
+        FROM pool
+        WHERE id > @After AND (@AllPools = 1 OR EXISTS (
+            SELECT 1 FROM api_key_pool kp JOIN api_key k ON k.id = kp.api_key_id WHERE k.key_id = @KeyId AND kp.pool_id = pool.id))
+        ORDER BY id
+        """);
 
     private static readonly Sql Update = Sql.Portable("""
         UPDATE pool SET name = @Name, provider = @Provider, gpus_per_node = @GpusPerNode, version = version + 1
@@ -49,15 +37,10 @@ public sealed partial class PoolStore(Db db, IClock clock, AuditLog audit)
 
     private static readonly Sql BumpVersion = Sql.Portable("UPDATE pool SET version = version + 1 WHERE id = @Id");
 
-    private static readonly Sql InsertLease = new(
-        sqlite: """
-            INSERT INTO lease_line (pool_id, gpus, start_unix, end_unix, krw_per_gpu_hour, reference, created_unix)
-            VALUES (@PoolId, @Gpus, @StartUnix, @EndUnix, @KrwPerGpuHour, @Reference, @CreatedUnix) RETURNING id
-            """,
-        sqlServer: """
-            INSERT INTO lease_line (pool_id, gpus, start_unix, end_unix, krw_per_gpu_hour, reference, created_unix) OUTPUT INSERTED.id
-            VALUES (@PoolId, @Gpus, @StartUnix, @EndUnix, @KrwPerGpuHour, @Reference, @CreatedUnix)
-            """);
+    private static readonly Sql InsertLease = Sql.InsertReturningId(
+        "lease_line",
+        "pool_id, gpus, start_unix, end_unix, krw_per_gpu_hour, reference, created_unix",
+        "@PoolId, @Gpus, @StartUnix, @EndUnix, @KrwPerGpuHour, @Reference, @CreatedUnix");
 
     private static readonly Sql LeasesOfPool = Sql.Portable("""
         SELECT id, pool_id, gpus, start_unix, end_unix, krw_per_gpu_hour, reference, created_unix

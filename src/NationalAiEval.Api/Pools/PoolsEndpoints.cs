@@ -21,12 +21,7 @@ public static class PoolsEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         group.MapGet("/", async Task<Ok<Page<PoolView>>> (string? limit, string? after, Caller caller, PoolStore pools, CancellationToken ct) =>
-            {
-                var v = new Validator();
-                var page = PageRequest.Parse(limit, after, v);
-                v.ThrowIfInvalid();
-                return TypedResults.Ok(await pools.ListAsync(caller, page, ct));
-            })
+                TypedResults.Ok(await pools.ListAsync(caller, PageRequest.Parse(limit, after), ct)))
             .RequireAuthorization(Policies.PoolReader)
             .WithName("ListPools").WithSummary("List pools; a provider key sees only its own pools.");
 

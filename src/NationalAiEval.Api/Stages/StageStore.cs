@@ -19,26 +19,14 @@ public sealed class StageStore(Db db, IClock clock, ProgrammeSettings programme,
     public const long MaxEntitlementGpuHours = 1_000_000_000_000;
     public const long MaxDataGrantKrw = 1_000_000_000_000_000;
 
-    private static readonly Sql Insert = new(
-        sqlite: """
-            INSERT INTO stage (code, name, start_date, duration_days, entitlement_milli_egh_s, data_grant_krw, time_zone, created_unix)
-            VALUES (@Code, @Name, @StartDate, @DurationDays, @EntitlementMilliEghS, @DataGrantKrw, @TimeZone, @CreatedUnix) RETURNING id
-            """,
-        sqlServer: """
-            INSERT INTO stage (code, name, start_date, duration_days, entitlement_milli_egh_s, data_grant_krw, time_zone, created_unix)
-            OUTPUT INSERTED.id
-            VALUES (@Code, @Name, @StartDate, @DurationDays, @EntitlementMilliEghS, @DataGrantKrw, @TimeZone, @CreatedUnix)
-            """);
+    private static readonly Sql Insert = Sql.InsertReturningId(
+        "stage",
+        "code, name, start_date, duration_days, entitlement_milli_egh_s, data_grant_krw, time_zone, created_unix",
+        "@Code, @Name, @StartDate, @DurationDays, @EntitlementMilliEghS, @DataGrantKrw, @TimeZone, @CreatedUnix");
 
-    private static readonly Sql ListPage = new(
-        sqlite: """
-            SELECT id, code, name, start_date, duration_days, entitlement_milli_egh_s, data_grant_krw, time_zone, version, created_unix
-            FROM stage WHERE id > @After ORDER BY id LIMIT @Take
-            """,
-        sqlServer: """
-            SELECT TOP (@Take) id, code, name, start_date, duration_days, entitlement_milli_egh_s, data_grant_krw, time_zone, version, created_unix
-            FROM stage WHERE id > @After ORDER BY id
-            """);
+    private static readonly Sql ListPage = Sql.FirstRows(
+        "id, code, name, start_date, duration_days, entitlement_milli_egh_s, data_grant_krw, time_zone, version, created_unix",
+        "FROM stage WHERE id > @After ORDER BY id");
 
     private static readonly Sql LockByCode = new(
         sqlite: """

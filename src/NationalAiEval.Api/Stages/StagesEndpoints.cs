@@ -21,12 +21,7 @@ public static class StagesEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/", async Task<Ok<Page<StageView>>> (string? limit, string? after, StageStore stages, CancellationToken ct) =>
-            {
-                var v = new Validator();
-                var page = PageRequest.Parse(limit, after, v);
-                v.ThrowIfInvalid();
-                return TypedResults.Ok(await stages.ListAsync(page, ct));
-            })
+                TypedResults.Ok(await stages.ListAsync(PageRequest.Parse(limit, after), ct)))
             .RequireAuthorization(Policies.TeamReader)
             .WithName("ListStages").WithSummary("List stages.");
 

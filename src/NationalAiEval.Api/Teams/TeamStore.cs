@@ -11,13 +11,10 @@ public sealed class TeamStore(Db db, IClock clock, AuditLog audit)
 {
     public static readonly Sql ByCode = Sql.Portable("SELECT id, code, name, created_unix FROM team WHERE code = @Code");
 
-    private static readonly Sql Insert = new(
-        sqlite: "INSERT INTO team (code, name, created_unix) VALUES (@Code, @Name, @CreatedUnix) RETURNING id",
-        sqlServer: "INSERT INTO team (code, name, created_unix) OUTPUT INSERTED.id VALUES (@Code, @Name, @CreatedUnix)");
+    private static readonly Sql Insert = Sql.InsertReturningId("team", "code, name, created_unix", "@Code, @Name, @CreatedUnix");
 
-    private static readonly Sql ListPage = new(
-        sqlite: "SELECT id, code, name, created_unix FROM team WHERE id > @After AND (@OnlyId IS NULL OR id = @OnlyId) ORDER BY id LIMIT @Take",
-        sqlServer: "SELECT TOP (@Take) id, code, name, created_unix FROM team WHERE id > @After AND (@OnlyId IS NULL OR id = @OnlyId) ORDER BY id");
+    private static readonly Sql ListPage = Sql.FirstRows(
+        "id, code, name, created_unix", "FROM team WHERE id > @After AND (@OnlyId IS NULL OR id = @OnlyId) ORDER BY id");
 
     public async Task<TeamView> CreateAsync(CreateTeamRequest request, Caller caller, CancellationToken cancellationToken)
     {

@@ -20,12 +20,7 @@ public static class TeamsEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/", async Task<Ok<Page<TeamView>>> (string? limit, string? after, Caller caller, TeamStore teams, CancellationToken ct) =>
-            {
-                var v = new Validator();
-                var page = PageRequest.Parse(limit, after, v);
-                v.ThrowIfInvalid();
-                return TypedResults.Ok(await teams.ListAsync(caller, page, ct));
-            })
+                TypedResults.Ok(await teams.ListAsync(caller, PageRequest.Parse(limit, after), ct)))
             .RequireAuthorization(Policies.TeamReader)
             .WithName("ListTeams").WithSummary("List teams; a team key sees only its own team.");
 

@@ -22,5 +22,18 @@ public sealed record Sql
 
     public static Sql Portable(string text) => new(text, text);
 
+    /// <summary>An INSERT that returns the new row's id: <c>RETURNING id</c> on SQLite, <c>OUTPUT INSERTED.id</c> on SQL Server.</summary>
+    public static Sql InsertReturningId(string table, string columns, string values) => new(
+        $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id",
+        $"INSERT INTO {table} ({columns}) OUTPUT INSERTED.id VALUES ({values})");
+
+    /// <summary>
+    /// The first <c>@Take</c> rows of <c>SELECT columns rest</c>, where <paramref name="rest"/> runs from FROM to ORDER BY:
+    /// <c>LIMIT</c> on SQLite, <c>TOP</c> on SQL Server.
+    /// </summary>
+    public static Sql FirstRows(string columns, string rest) => new(
+        $"SELECT {columns} {rest} LIMIT @Take",
+        $"SELECT TOP (@Take) {columns} {rest}");
+
     public string For(DatabaseProvider provider) => provider == DatabaseProvider.SqlServer ? SqlServer : Sqlite;
 }

@@ -17,6 +17,15 @@ public readonly record struct PageRequest(int Limit, long After)
     /// <summary>The number of rows to fetch: one more than the page, to know whether another page follows.</summary>
     public int Take => Limit + 1;
 
+    /// <summary>Reads <c>limit</c> and <c>after</c> from the query string; 400 naming the parameter when either is wrong.</summary>
+    public static PageRequest Parse(string? limit, string? after)
+    {
+        var validator = new Validator();
+        var page = Parse(limit, after, validator);
+        validator.ThrowIfInvalid();
+        return page;
+    }
+
     public static PageRequest Parse(string? limit, string? after, Validator validator)
     {
         ArgumentNullException.ThrowIfNull(validator);
