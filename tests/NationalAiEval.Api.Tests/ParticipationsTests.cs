@@ -123,6 +123,9 @@ public abstract class ParticipationsTests(DatabaseKind kind) : ApiTest(kind)
         Assert.Equal(["ta"], list.Items().Select(p => p.Text("team")));
         await (await teamA.GetAsync("/api/v1/stages/st/participations/ta")).ExpectAsync(HttpStatusCode.OK);
         await (await teamA.GetAsync("/api/v1/stages/st/participations/tb")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await (await teamA.GetAsync("/api/v1/teams/ta/ledger")).ExpectAsync(HttpStatusCode.OK);
+        await (await teamA.GetAsync("/api/v1/teams/tb/ledger")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await (await teamA.GetAsync("/api/v1/teams/tb")).ExpectProblemAsync(HttpStatusCode.NotFound);
         await (await teamA.PostJsonAsync("/api/v1/stages/st/participations/tb/elimination", new { effectiveAt = "2026-03-01T00:00:00Z" }))
             .ExpectProblemAsync(HttpStatusCode.Forbidden);
     }

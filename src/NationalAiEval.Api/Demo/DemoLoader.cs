@@ -16,9 +16,11 @@ namespace NationalAiEval.Api.Demo;
 /// one key per role printed as shell <c>export</c> lines for the README tour.
 /// </summary>
 public sealed class DemoLoader(
-    DatabaseSettings database, PoolStore pools, TeamStore teams, StageStore stages, Admissions admissions, AllocationBook allocations,
-    ApiKeys keys, IClock clock)
+    DatabaseSettings database, IConfiguration configuration, IHostEnvironment environment, PoolStore pools, TeamStore teams, StageStore stages,
+    Admissions admissions, AllocationBook allocations, ApiKeys keys, IClock clock)
 {
+    private const string DefaultDatabasePath = "data/nationalaieval-demo.db";
+
     private static readonly DateTimeZone Seoul = DateTimeZoneProviders.Tzdb["Asia/Seoul"];
 
     /// <summary>Configuration the demo implies: its own SQLite file and a clock in the middle of stage 2.</summary>
@@ -29,17 +31,23 @@ public sealed class DemoLoader(
         {
             ["Demo:Enabled"] = "true",
             ["Database:Provider"] = nameof(DatabaseProvider.Sqlite),
-            ["ConnectionStrings:Sqlite"] = $"Data Source={configuration["Demo:DatabasePath"] ?? "data/nationalaieval-demo.db"}",
+            ["ConnectionStrings:Sqlite"] = $"Data Source={configuration["Demo:DatabasePath"] ?? DefaultDatabasePath}",
             ["Clock:Now"] = configuration["Clock:Now"] ?? configuration["Demo:Now"] ?? "2026-05-15T00:00:00Z",
         };
     }
 
-    /// <summary>Deletes the demo database so that every demo start is fresh.</summary>
+    /// <summary>
+    /// Deletes the demo database so that every demo start is fresh. It refuses unless the configured database is the
+    /// demo's own file: <c>Demo:Enabled</c> set by mistake beside a real database must never wipe it.
+    /// </summary>
     public void ResetDatabase()
     {
-        if (database.SqliteFilePath is not { } file || file == ":memory:")
+        var demoFile = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(DatabaseSettings.SqliteConnectionString(
+            $"Data Source={configuration["Demo:DatabasePath"] ?? DefaultDatabasePath}", environment.ContentRootPath)).DataSource;
+        if (database.Provider != DatabaseProvider.Sqlite || database.SqliteFilePath is not { } file || file != demoFile)
         {
-            return;
+            throw new InvalidOperationException(
+                $"Demo:Enabled is set but the database is not the demo's own SQLite file ({demoFile}); refusing to reset it. Start the demo with --demo.");
         }
 
         foreach (var path in new[] { file, file + "-wal", file + "-shm" }.Where(File.Exists))

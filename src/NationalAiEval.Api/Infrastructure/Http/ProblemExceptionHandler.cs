@@ -21,6 +21,13 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             ProblemException known => known.Problem,
             BadHttpRequestException badRequest => FromBadRequest(badRequest),
             JsonException json => FromJson(json),
+            System.Data.Common.DbException db when IsUniqueViolation(db) => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Type = Problems.TypePrefix + "duplicate",
+                Title = "It already exists.",
+                Detail = "Another request created the same thing at the same moment; nothing was changed by this one. Read it and retry if needed.",
+            },
             _ => null,
         };
 
@@ -39,6 +46,17 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
     }
+
+    /// <summary>
+    /// Existence checks run inside the write transaction, but on SQL Server two requests can pass them at the same
+    /// moment; the unique constraint then decides, and the loser hears 409 rather than 500.
+    /// </summary>
+    private static bool IsUniqueViolation(System.Data.Common.DbException exception) => exception switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        Microsoft.Data.SqlClient.SqlException sqlServer => sqlServer.Number is 2627 or 2601,
+        _ => false,
+    };
 
     private static ProblemDetails FromBadRequest(BadHttpRequestException exception)
     {
