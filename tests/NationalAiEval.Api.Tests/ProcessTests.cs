@@ -4,25 +4,10 @@ using NationalAiEval.Api.Tests.Infrastructure;
 
 namespace NationalAiEval.Api.Tests;
 
-/// <summary>The newcomer's path, with the real binary: the first key on an empty database, then the demo and the tour.</summary>
-public sealed class ServiceProcessTests : IDisposable
+/// <summary>The newcomer's path with the real binary: the demo and the keys its tour uses (SQLite by definition).</summary>
+public sealed class DemoProcessTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "nationalaieval-process-" + Guid.NewGuid().ToString("N"));
-
-    [Fact]
-    public async Task FirstManagerKey_FromTheCommandLine_OpensAServiceOnAnEmptyDatabase()
-    {
-        var database = $"--ConnectionStrings:Sqlite=Data Source={Path.Combine(_directory, "new", "service.db")}";
-
-        var (exit, output) = await ServiceProcess.RunAsync("keys", "create", "--role", "manager", "--name", "first", database);
-        Assert.True(exit == 0, output);
-        var secret = output.TrimEnd().Split('\n')[^1].Trim();
-
-        await using var service = await ServiceProcess.StartAsync(database);
-        using var manager = service.Client(secret);
-        await (await manager.PostJsonAsync("/api/v1/teams", new { code = "upstage", name = "Upstage" })).ExpectAsync(HttpStatusCode.Created);
-        await (await service.Client().GetAsync("/api/v1/teams")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
-    }
 
     [Fact]
     public async Task Demo_LoadsTheProgramme_AndPrintsAKeyPerRole_ThatTheTourCanUse()
@@ -66,3 +51,46 @@ public sealed class ServiceProcessTests : IDisposable
         }
     }
 }
+
+/// <summary>The operator's path with the real binary: the first manager key on an empty database, then the service on it.</summary>
+public abstract class FirstKeyProcessTests : IAsyncDisposable
+{
+    private readonly TestDatabase _database;
+
+    protected FirstKeyProcessTests(DatabaseKind kind)
+    {
+        if (kind == DatabaseKind.SqlServer && TestDatabase.SqlServerConnectionString is null)
+        {
+            Assert.Skip(TestDatabase.SkipReason);
+        }
+
+        _database = TestDatabase.Create(kind);
+    }
+
+    private string[] DatabaseArguments => _database.Kind == DatabaseKind.Sqlite
+        ? ["--Database:Provider=Sqlite", $"--ConnectionStrings:Sqlite={_database.ConnectionString}"]
+        : ["--Database:Provider=SqlServer", $"--ConnectionStrings:SqlServer={_database.ConnectionString}"];
+
+    [Fact]
+    public async Task FirstManagerKey_FromTheCommandLine_OpensAServiceOnAnEmptyDatabase()
+    {
+        var (exit, output) = await ServiceProcess.RunAsync(["keys", "create", "--role", "manager", "--name", "first", .. DatabaseArguments]);
+        Assert.True(exit == 0, output);
+        var secret = output.TrimEnd().Split('\n')[^1].Trim();
+
+        await using var service = await ServiceProcess.StartAsync(DatabaseArguments);
+        using var manager = service.Client(secret);
+        await (await manager.PostJsonAsync("/api/v1/teams", new { code = "upstage", name = "Upstage" })).ExpectAsync(HttpStatusCode.Created);
+        await (await service.Client().GetAsync("/api/v1/teams")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class FirstKeyProcessOnSqlite() : FirstKeyProcessTests(DatabaseKind.Sqlite);
+
+public sealed class FirstKeyProcessOnSqlServer() : FirstKeyProcessTests(DatabaseKind.SqlServer);
