@@ -1,0 +1,255 @@
+using System.Globalization;
+using NodaTime;
+using NodaTime.Text;
+
+namespace NationalAiEval.Core.Usage;
+
+/// <summary>
+/// Reads <c>sacct --parsable2</c> (or <c>--parsable</c>) output with its header line, as Slurm prints it.
+/// The traps of real output (tests/fixtures/slurm/README.md) are handled here:
+/// <list type="bullet">
+/// <item>step lines (<c>N.batch</c>, <c>N.0</c>, <c>N.extern</c>) repeat their job's GPUs and are skipped;</item>
+/// <item><c>AllocTRES</c> may hold <c>gres/gpu=N</c> and a typed <c>gres/gpu:h200=N</c> for the same GPUs: the
+/// untyped count wins, typed counts are summed only when it is absent; <c>gres/gpumem</c> and <c>gres/gpuutil</c>
+/// are not counts;</item>
+/// <item>pending or refused jobs (<c>Start</c> is <c>Unknown</c>/<c>None</c>) and CPU-only jobs used no GPU-time;</item>
+/// <item>a running job (<c>End=Unknown</c>) counts up to <c>ElapsedRaw</c> at capture.</item>
+/// </list>
+/// A job is identified by cluster (when the column is there), JobID and start, because JobIDs repeat after a
+/// cluster's accounting database is reset (DESIGN section 10).
+/// </summary>
+public static class SacctParser
+{
+    private static readonly LocalDateTimePattern SlurmTime = LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm:ss");
+
+    public static SacctParseResult Parse(TextReader reader, DateTimeZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(zone);
+        var lineNumber = 0;
+        string? headerLine;
+        do
+        {
+            headerLine = reader.ReadLine();
+            lineNumber++;
+        }
+        while (headerLine is not null && string.IsNullOrWhiteSpace(headerLine));
+
+        if (headerLine is null)
+        {
+            throw new SacctFormatException(1, "the text is empty; send sacct output with its header line (no --noheader).");
+        }
+
+        var header = Columns.Read(headerLine, lineNumber);
+        var jobs = new List<SacctJob>();
+        int steps = 0, notStarted = 0, withoutGpus = 0;
+        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        {
+            lineNumber++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var fields = header.Split(line, lineNumber);
+            var jobId = fields[header.JobId].Trim();
+            if (jobId.Length == 0 || jobId.Length > 64 || jobId.Any(char.IsWhiteSpace))
+            {
+                throw new SacctFormatException(lineNumber, $"JobID '{jobId}' is not a Slurm job id.");
+            }
+
+            if (jobId.Contains('.', StringComparison.Ordinal))
+            {
+                steps++;
+                continue;
+            }
+
+            var start = ReadTime(fields[header.Start], zone, lineNumber, "Start");
+            if (start is null)
+            {
+                notStarted++;
+                continue;
+            }
+
+            var gpus = ReadGpus(fields[header.AllocTres], lineNumber);
+            if (gpus == 0)
+            {
+                withoutGpus++;
+                continue;
+            }
+
+            var account = fields[header.Account].Trim();
+            if (account.Length == 0)
+            {
+                throw new SacctFormatException(lineNumber, "Account is empty on a job line.");
+            }
+
+            var end = header.End is { } endColumn ? ReadTime(fields[endColumn], zone, lineNumber, "End") : null;
+            var counted = CountedUntil(start.Value, end, header.ElapsedRaw is { } e ? fields[e] : null, lineNumber);
+            var cluster = header.Cluster is { } c ? fields[c].Trim() : string.Empty;
+            var externalId = (cluster.Length > 0 ? cluster + "/" : string.Empty)
+                + jobId + "@" + InstantPattern.ExtendedIso.Format(start.Value);
+            var state = header.State is { } s ? fields[s].Trim() : string.Empty;
+            jobs.Add(new SacctJob(lineNumber, externalId, jobId, account, start.Value, end, counted, gpus, state));
+        }
+
+        return new SacctParseResult(jobs, steps, notStarted, withoutGpus);
+    }
+
+    /// <summary>GPUs in an AllocTRES value such as <c>billing=1,cpu=1,gres/gpu:h200=2,gres/gpu=2,node=1</c>.</summary>
+    public static long ReadGpus(string allocTres, int lineNumber)
+    {
+        ArgumentNullException.ThrowIfNull(allocTres);
+        long? untyped = null;
+        long typed = 0;
+        foreach (var entry in allocTres.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new SacctFormatException(lineNumber, $"AllocTRES entry '{entry}' is not name=value.");
+            }
+
+            var name = entry[..equals];
+            if (name != "gres/gpu" && !name.StartsWith("gres/gpu:", StringComparison.Ordinal))
+            {
+                continue; // cpu, mem, node, billing, gres/gpumem, gres/gpuutil: not GPU counts.
+            }
+
+            if (!long.TryParse(entry[(equals + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count > 1_000_000)
+            {
+                throw new SacctFormatException(lineNumber, $"AllocTRES '{entry}' is not a whole number of GPUs.");
+            }
+
+            if (name == "gres/gpu")
+            {
+                untyped = count;
+            }
+            else
+            {
+                typed = checked(typed + count);
+            }
+        }
+
+        return untyped ?? typed;
+    }
+
+    private static Instant CountedUntil(Instant start, Instant? end, string? elapsedRaw, int lineNumber)
+    {
+        if (!string.IsNullOrWhiteSpace(elapsedRaw))
+        {
+            if (!long.TryParse(elapsedRaw.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 100L * 365 * 86400)
+            {
+                throw new SacctFormatException(lineNumber, $"ElapsedRaw '{elapsedRaw}' is not a number of seconds.");
+            }
+
+            return start + Duration.FromSeconds(seconds);
+        }
+
+        if (end is { } finished)
+        {
+            if (finished < start)
+            {
+                throw new SacctFormatException(lineNumber, "End is before Start.");
+            }
+
+            return finished;
+        }
+
+        throw new SacctFormatException(lineNumber, "a running job needs the ElapsedRaw column to say how long it has run.");
+    }
+
+    private static Instant? ReadTime(string text, DateTimeZone zone, int lineNumber, string column)
+    {
+        var value = text.Trim();
+        if (value.Length == 0 || value is "Unknown" or "None")
+        {
+            return null;
+        }
+
+        var parsed = SlurmTime.Parse(value);
+        if (!parsed.Success)
+        {
+            throw new SacctFormatException(lineNumber, $"{column} '{value}' is not a Slurm time (yyyy-MM-ddTHH:mm:ss, Unknown or None).");
+        }
+
+        // Slurm prints local wall-clock time: in a repeated hour the earlier instant is taken, in a skipped one the later.
+        return parsed.Value.InZoneLeniently(zone).ToInstant();
+    }
+
+    /// <summary>The header's column positions; JobID, Account, AllocTRES and Start are required.</summary>
+    private sealed class Columns
+    {
+        private Columns(int count, bool trailingSeparator, Dictionary<string, int> index, int lineNumber)
+        {
+            Count = count;
+            TrailingSeparator = trailingSeparator;
+            JobId = Required(index, "JobID", lineNumber);
+            Account = Required(index, "Account", lineNumber);
+            AllocTres = Required(index, "AllocTRES", lineNumber);
+            Start = Required(index, "Start", lineNumber);
+            End = index.TryGetValue("End", out var end) ? end : null;
+            ElapsedRaw = index.TryGetValue("ElapsedRaw", out var elapsed) ? elapsed : null;
+            Cluster = index.TryGetValue("Cluster", out var cluster) ? cluster : null;
+            State = index.TryGetValue("State", out var state) ? state : null;
+            if (End is null && ElapsedRaw is null)
+            {
+                throw new SacctFormatException(lineNumber, "the header needs End or ElapsedRaw.");
+            }
+        }
+
+        public int Count { get; }
+
+        public bool TrailingSeparator { get; }
+
+        public int JobId { get; }
+
+        public int Account { get; }
+
+        public int AllocTres { get; }
+
+        public int Start { get; }
+
+        public int? End { get; }
+
+        public int? ElapsedRaw { get; }
+
+        public int? Cluster { get; }
+
+        public int? State { get; }
+
+        public static Columns Read(string headerLine, int lineNumber)
+        {
+            // --parsable ends every line with '|'; --parsable2 does not.
+            var trailing = headerLine.EndsWith('|');
+            var names = (trailing ? headerLine[..^1] : headerLine).Split('|');
+            var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < names.Length; i++)
+            {
+                if (!index.TryAdd(names[i].Trim(), i))
+                {
+                    throw new SacctFormatException(lineNumber, $"column '{names[i]}' appears twice in the header.");
+                }
+            }
+
+            return new Columns(names.Length, trailing, index, lineNumber);
+        }
+
+        public string[] Split(string line, int lineNumber)
+        {
+            var text = TrailingSeparator && line.EndsWith('|') ? line[..^1] : line;
+            var fields = text.Split('|');
+            if (fields.Length != Count)
+            {
+                throw new SacctFormatException(lineNumber, $"expected {Count} fields as in the header, found {fields.Length}.");
+            }
+
+            return fields;
+        }
+
+        private static int Required(Dictionary<string, int> index, string name, int lineNumber) =>
+            index.TryGetValue(name, out var position)
+                ? position
+                : throw new SacctFormatException(lineNumber, $"the header has no {name} column (sacct --parsable2 with --format including JobID,Account,AllocTRES,Start,End,ElapsedRaw).");
+    }
+}

@@ -1,0 +1,63 @@
+using NationalAiEval.Core.Quota;
+using NationalAiEval.Core.Units;
+using NodaTime;
+
+namespace NationalAiEval.Core.Tests;
+
+public sealed class QuotaProjectionTests
+{
+    private static readonly Instant Start = Instant.FromUtc(2026, 1, 1, 0, 0);
+    private static readonly Interval Window = new(Start, Start + Duration.FromDays(100));
+
+    /// <summary>A team entitled to 100 days x 100 EGH/day that has run at <paramref name="perDay"/> EGH/day for <paramref name="days"/> days.</summary>
+    private static QuotaProjectionResult After(int days, long perDay, bool ended = false)
+    {
+        var egh = GpuTime.MilliEghSecondsFromEgh(1);
+        return QuotaProjection.Project(new QuotaProjectionInput(
+            100 * 100 * egh, days * perDay * egh, Window, Start + Duration.FromDays(days), ended,
+            Math.Min(days, 7) * perDay * egh, Math.Min(days, 30) * perDay * egh));
+    }
+
+    [Fact]
+    public void AtTheEqualPace_IsOnTrack()
+    {
+        var result = After(40, 100);
+
+        Assert.Equal(QuotaStatus.OnTrack, result.Status);
+        Assert.Equal(100m, result.BurnRate7DaysGpuHoursPerDay);
+        Assert.Equal(0, result.ProjectedUnusedMilliEghSeconds);
+        Assert.Null(result.ProjectedExhaustion);
+    }
+
+    [Fact]
+    public void AtHalfPace_LeavesAQuarterUnused()
+    {
+        var result = After(50, 50);
+
+        Assert.Equal(QuotaStatus.AtRiskOfUnused, result.Status);
+        Assert.Equal(GpuTime.MilliEghSecondsFromEgh(10_000 - 2_500 - 2_500), result.ProjectedUnusedMilliEghSeconds);
+    }
+
+    [Fact]
+    public void AtDoublePace_ExhaustsEarly_OnTheRightDay()
+    {
+        var result = After(20, 200);
+
+        Assert.Equal(QuotaStatus.WillExhaustEarly, result.Status);
+        Assert.Equal(Start + Duration.FromDays(50), result.ProjectedExhaustion);
+    }
+
+    [Fact]
+    public void EverythingUsed_IsExhausted() => Assert.Equal(QuotaStatus.Exhausted, After(50, 200).Status);
+
+    [Fact]
+    public void BeforeTheWindow_IsOnTrack_WithNoPace()
+    {
+        var result = QuotaProjection.Project(new QuotaProjectionInput(1000, 0, Window, Start - Duration.FromDays(3), false, 0, 0));
+
+        Assert.Equal((QuotaStatus.OnTrack, 0m), (result.Status, result.BurnRate7DaysGpuHoursPerDay));
+    }
+
+    [Fact]
+    public void ThreeDaysIn_ThePaceIsMeasuredOverThreeDays() => Assert.Equal(100m, After(3, 100).BurnRate7DaysGpuHoursPerDay);
+}
