@@ -23,6 +23,9 @@ public static class Policies
     /// <summary>Allocations are what providers configure on their clusters, so providers read them too.</summary>
     public const string AllocationReader = "allocation-reader";
 
+    /// <summary>Usage reports: a provider for the pools its key is bound to, or a manager.</summary>
+    public const string UsageWriter = "usage-writer";
+
     /// <summary>Any valid key.</summary>
     public const string AnyKey = "any-key";
 
@@ -34,6 +37,7 @@ public static class Policies
         Add(options, TeamReader, Role.Manager, Role.Finance, Role.Team);
         Add(options, PoolReader, Role.Manager, Role.Finance, Role.Provider);
         Add(options, AllocationReader, Role.Manager, Role.Finance, Role.Team, Role.Provider);
+        Add(options, UsageWriter, Role.Manager, Role.Provider);
         Add(options, AnyKey, Role.Manager, Role.Finance, Role.Team, Role.Provider);
     }
 

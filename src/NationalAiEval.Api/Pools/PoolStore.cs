@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Database;
@@ -13,7 +12,7 @@ using NodaTime;
 namespace NationalAiEval.Api.Pools;
 
 /// <summary>GPU pools, their lease lines, their scheduler accounts, and their capacity over time.</summary>
-public sealed partial class PoolStore(Db db, IClock clock, AuditLog audit)
+public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
 {
     public const long MaxGpus = 1_000_000;
     public const long MaxKrwPerGpuHour = 100_000_000;
@@ -63,6 +62,10 @@ public sealed partial class PoolStore(Db db, IClock clock, AuditLog audit)
     private static readonly Sql UpdateAccount = Sql.Portable("""
         UPDATE scheduler_account SET team_id = @TeamId, updated_unix = @Now WHERE pool_id = @PoolId AND account = @Account
         """);
+
+    /// <summary>Usage already reported under the account must follow it to its new team: reconciliation moves it.</summary>
+    private static readonly Sql MarkAccountUsageForReconciliation = Sql.Portable(
+        "UPDATE usage_record SET revision = revision + 1, dirty = 1 WHERE pool_id = @PoolId AND account = @Account");
 
     private static readonly Sql LeaseExtent = Sql.Portable(
         "SELECT MIN(start_unix) AS start_unix, MAX(end_unix) AS end_unix FROM lease_line WHERE pool_id = @PoolId");
@@ -242,9 +245,9 @@ public sealed partial class PoolStore(Db db, IClock clock, AuditLog audit)
     {
         ArgumentNullException.ThrowIfNull(request);
         var v = new Validator();
-        if (!AccountPattern().IsMatch(account))
+        if (!SchedulerAccount.IsValid(account))
         {
-            v.Add("account", "must be 1-64 characters: letters, digits, '.', '_', '-' or '@'.");
+            v.Add("account", $"must be {SchedulerAccount.Rule}.");
         }
 
         var teamCode = v.Code(request.Team, "team");
@@ -258,6 +261,11 @@ public sealed partial class PoolStore(Db db, IClock clock, AuditLog audit)
         var previous = await session.QuerySingleOrDefaultAsync<string>(AccountTeam, new { PoolId = pool.Id, Account = account }, cancellationToken);
         var parameters = new { PoolId = pool.Id, Account = account, TeamId = team.Id, Now = Unix.Seconds(clock.GetCurrentInstant()) };
         await session.ExecuteAsync(previous is null ? InsertAccount : UpdateAccount, parameters, cancellationToken);
+        if (previous != team.Code)
+        {
+            await session.ExecuteAsync(MarkAccountUsageForReconciliation, parameters, cancellationToken);
+        }
+
         await session.ExecuteAsync(BumpVersion, new { pool.Id }, cancellationToken);
         var view = new AccountView(account, team.Code);
         await audit.WriteAsync(session, caller, "account.map", "scheduler_account", $"{pool.Code}/{account}",
@@ -289,9 +297,6 @@ public sealed partial class PoolStore(Db db, IClock clock, AuditLog audit)
     }
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
-
-    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex AccountPattern();
 
     private sealed class ExtentRow
     {

@@ -25,75 +25,26 @@ public static class SacctParser
     public static SacctParseResult Parse(TextReader reader, DateTimeZone zone)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        ArgumentNullException.ThrowIfNull(zone);
-        var lineNumber = 0;
-        string? headerLine;
-        do
-        {
-            headerLine = reader.ReadLine();
-            lineNumber++;
-        }
-        while (headerLine is not null && string.IsNullOrWhiteSpace(headerLine));
-
-        if (headerLine is null)
-        {
-            throw new SacctFormatException(1, "the text is empty; send sacct output with its header line (no --noheader).");
-        }
-
-        var header = Columns.Read(headerLine, lineNumber);
-        var jobs = new List<SacctJob>();
-        int steps = 0, notStarted = 0, withoutGpus = 0;
+        var lines = new LineReader(zone);
         for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
         {
-            lineNumber++;
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            var fields = header.Split(line, lineNumber);
-            var jobId = fields[header.JobId].Trim();
-            if (jobId.Length == 0 || jobId.Length > 64 || jobId.Any(char.IsWhiteSpace))
-            {
-                throw new SacctFormatException(lineNumber, $"JobID '{jobId}' is not a Slurm job id.");
-            }
-
-            if (jobId.Contains('.', StringComparison.Ordinal))
-            {
-                steps++;
-                continue;
-            }
-
-            var start = ReadTime(fields[header.Start], zone, lineNumber, "Start");
-            if (start is null)
-            {
-                notStarted++;
-                continue;
-            }
-
-            var gpus = ReadGpus(fields[header.AllocTres], lineNumber);
-            if (gpus == 0)
-            {
-                withoutGpus++;
-                continue;
-            }
-
-            var account = fields[header.Account].Trim();
-            if (account.Length == 0)
-            {
-                throw new SacctFormatException(lineNumber, "Account is empty on a job line.");
-            }
-
-            var end = header.End is { } endColumn ? ReadTime(fields[endColumn], zone, lineNumber, "End") : null;
-            var counted = CountedUntil(start.Value, end, header.ElapsedRaw is { } e ? fields[e] : null, lineNumber);
-            var cluster = header.Cluster is { } c ? fields[c].Trim() : string.Empty;
-            var externalId = (cluster.Length > 0 ? cluster + "/" : string.Empty)
-                + jobId + "@" + InstantPattern.ExtendedIso.Format(start.Value);
-            var state = header.State is { } s ? fields[s].Trim() : string.Empty;
-            jobs.Add(new SacctJob(lineNumber, externalId, jobId, account, start.Value, end, counted, gpus, state));
+            lines.Read(line);
         }
 
-        return new SacctParseResult(jobs, steps, notStarted, withoutGpus);
+        return lines.Result();
+    }
+
+    /// <summary>The same, reading asynchronously: a request body is streamed line by line, never loaded whole.</summary>
+    public static async Task<SacctParseResult> ParseAsync(TextReader reader, DateTimeZone zone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var lines = new LineReader(zone);
+        for (var line = await reader.ReadLineAsync(cancellationToken); line is not null; line = await reader.ReadLineAsync(cancellationToken))
+        {
+            lines.Read(line);
+        }
+
+        return lines.Result();
     }
 
     /// <summary>GPUs in an AllocTRES value such as <c>billing=1,cpu=1,gres/gpu:h200=2,gres/gpu=2,node=1</c>.</summary>
@@ -175,6 +126,85 @@ public static class SacctParser
 
         // Slurm prints local wall-clock time: in a repeated hour the earlier instant is taken, in a skipped one the later.
         return parsed.Value.InZoneLeniently(zone).ToInstant();
+    }
+
+    /// <summary>Reads one line at a time: the first non-blank line is the header, every later one a job or a step.</summary>
+    private sealed class LineReader(DateTimeZone zone)
+    {
+        private readonly List<SacctJob> _jobs = [];
+        private Columns? _header;
+        private int _lineNumber;
+        private int _steps;
+        private int _notStarted;
+        private int _withoutGpus;
+
+        public void Read(string line)
+        {
+            _lineNumber++;
+            if (_header is null)
+            {
+                if (!string.IsNullOrWhiteSpace(line))
+                {
+                    _header = Columns.Read(line, _lineNumber);
+                }
+
+                return;
+            }
+
+            if (line.Length > 0)
+            {
+                ReadJob(_header, line);
+            }
+        }
+
+        public SacctParseResult Result() => _header is null
+            ? throw new SacctFormatException(1, "the text is empty; send sacct output with its header line (no --noheader).")
+            : new SacctParseResult(_jobs, _steps, _notStarted, _withoutGpus);
+
+        private void ReadJob(Columns header, string line)
+        {
+            var lineNumber = _lineNumber;
+            var fields = header.Split(line, lineNumber);
+            var jobId = fields[header.JobId].Trim();
+            if (jobId.Length == 0 || jobId.Length > 64 || jobId.Any(char.IsWhiteSpace))
+            {
+                throw new SacctFormatException(lineNumber, $"JobID '{jobId}' is not a Slurm job id.");
+            }
+
+            if (jobId.Contains('.', StringComparison.Ordinal))
+            {
+                _steps++;
+                return;
+            }
+
+            var start = ReadTime(fields[header.Start], zone, lineNumber, "Start");
+            if (start is null)
+            {
+                _notStarted++;
+                return;
+            }
+
+            var gpus = ReadGpus(fields[header.AllocTres], lineNumber);
+            if (gpus == 0)
+            {
+                _withoutGpus++;
+                return;
+            }
+
+            var account = fields[header.Account].Trim();
+            if (account.Length == 0)
+            {
+                throw new SacctFormatException(lineNumber, "Account is empty on a job line.");
+            }
+
+            var end = header.End is { } endColumn ? ReadTime(fields[endColumn], zone, lineNumber, "End") : null;
+            var counted = CountedUntil(start.Value, end, header.ElapsedRaw is { } e ? fields[e] : null, lineNumber);
+            var cluster = header.Cluster is { } c ? fields[c].Trim() : string.Empty;
+            var externalId = (cluster.Length > 0 ? cluster + "/" : string.Empty)
+                + jobId + "@" + InstantPattern.ExtendedIso.Format(start.Value);
+            var state = header.State is { } s ? fields[s].Trim() : string.Empty;
+            _jobs.Add(new SacctJob(lineNumber, externalId, jobId, account, start.Value, end, counted, gpus, state));
+        }
     }
 
     /// <summary>The header's column positions; JobID, Account, AllocTRES and Start are required.</summary>

@@ -82,7 +82,7 @@ public sealed class TestApp : IAsyncDisposable
             builder.UseEnvironment("Testing");
             builder.UseSetting("Database:Provider", database.Kind.ToString());
             builder.UseSetting(database.Kind == DatabaseKind.Sqlite ? "ConnectionStrings:Sqlite" : "ConnectionStrings:SqlServer", database.ConnectionString);
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("NAE_TEST_LOG_LEVEL") ?? "Warning");
             builder.ConfigureTestServices(services => services.AddSingleton<IClock>(clock));
         }
     }

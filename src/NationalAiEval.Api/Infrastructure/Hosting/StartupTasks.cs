@@ -1,5 +1,7 @@
+using Hangfire;
 using NationalAiEval.Api.Demo;
 using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Reconciliation;
 
 namespace NationalAiEval.Api.Infrastructure.Hosting;
 
@@ -7,7 +9,8 @@ namespace NationalAiEval.Api.Infrastructure.Hosting;
 /// Migrates the database (and loads the demo when asked) before the server takes requests. A hosted service, not
 /// code in Main, so that building the app alone (tests, OpenAPI generation) has no side effects.
 /// </summary>
-public sealed class StartupTasks(Migrator migrator, DemoLoader demo, ReadinessState readiness, IConfiguration configuration) : IHostedService
+public sealed class StartupTasks(
+    Migrator migrator, DemoLoader demo, ReadinessState readiness, IConfiguration configuration, IRecurringJobManager recurringJobs) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -23,6 +26,8 @@ public sealed class StartupTasks(Migrator migrator, DemoLoader demo, ReadinessSt
             await demo.LoadAsync(cancellationToken);
         }
 
+        // Registered at every start, after migrating: with in-memory job storage nothing else remembers them.
+        recurringJobs.AddOrUpdate<ReconcileUsageJob>(ReconcileUsageJob.Id, job => job.RunAsync(CancellationToken.None), ReconcileUsageJob.Schedule);
         readiness.MarkReady();
     }
 

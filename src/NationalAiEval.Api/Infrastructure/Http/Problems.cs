@@ -61,6 +61,25 @@ public static class Problems
         return new ProblemException(problem);
     }
 
+    /// <summary>400 for text input (sacct) with the line at fault, as a field <c>line N</c> and an extension <c>line</c>.</summary>
+    public static ProblemException MalformedLine(int line, string message)
+    {
+        var problem = Validation($"line {line}", message).Problem;
+        problem.Type = TypePrefix + "malformed-line";
+        problem.Title = "A line of the text cannot be read; nothing was stored.";
+        problem.Extensions["line"] = line;
+        return new ProblemException(problem);
+    }
+
+    public static ProblemException UnsupportedMediaType(string expected, string detail) =>
+        new(new ProblemDetails
+        {
+            Status = StatusCodes.Status415UnsupportedMediaType,
+            Type = TypePrefix + "unsupported-media-type",
+            Title = $"Expected {expected}.",
+            Detail = detail,
+        });
+
     public static ProblemException PreconditionRequired() =>
         new(new ProblemDetails
         {

@@ -1,0 +1,28 @@
+namespace NationalAiEval.Api.Flags;
+
+/// <summary>The causes a flag can have. Each flag's cause key adds its subject and period, e.g. <c>overuse|team:3|pool:5|day:2026-03-14</c>.</summary>
+public static class FlagKinds
+{
+    /// <summary>Usage under a scheduler account that no team is mapped to; resolves itself once the account is mapped.</summary>
+    public const string UnmappedAccount = "unmapped-account";
+
+    /// <summary>A team's usage in hours that no window of its participations contains.</summary>
+    public const string OutsideWindow = "outside-window";
+
+    /// <summary>A team's usage inside its window but after its elimination or withdrawal.</summary>
+    public const string AfterEnd = "after-end";
+
+    /// <summary>A team's usage on a pool in hours where it had no allocation there.</summary>
+    public const string NoAllocation = "no-allocation";
+
+    /// <summary>A team used more GPU-seconds in an hour than its allocations there held.</summary>
+    public const string Overuse = "overuse";
+
+    /// <summary>A participation used more than its entitlement (its GPU balance is below zero).</summary>
+    public const string EntitlementExceeded = "entitlement-exceeded";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        UnmappedAccount, OutsideWindow, AfterEnd, NoAllocation, Overuse, EntitlementExceeded,
+    };
+}

@@ -1,0 +1,106 @@
+using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Infrastructure.Http;
+using NodaTime;
+
+namespace NationalAiEval.Api.Flags;
+
+/// <summary>A condition found by a job: its cause key, what it concerns, and how large it is (zero when it has cleared).</summary>
+public sealed record FlagCondition(
+    string Kind, string CauseKey, long? TeamId, long? PoolId, long? ParticipationId, string? Account, long PeriodStartUnix, long PeriodEndUnix,
+    long Amount, string Unit, long? Krw, string Detail);
+
+public readonly record struct FlagChanges(int Opened, int Updated, int Resolved)
+{
+    public FlagChanges Add(FlagChanges other) => new(Opened + other.Opened, Updated + other.Updated, Resolved + other.Resolved);
+}
+
+/// <summary>
+/// Keeps flags in step with conditions inside the caller's transaction: opens a flag when a condition appears, updates
+/// it while it changes, resolves it when it clears. At most one live flag exists per cause key (a unique index says so
+/// too); a flag a person resolved stays resolved, and new evidence for the same cause opens a new one.
+/// </summary>
+public sealed class FlagWriter(IClock clock)
+{
+    public const string GpuSecondsUnit = "gpu-seconds";
+    public const string MilliEghSecondsUnit = "milli-egh-seconds";
+
+    private static readonly Sql Live = Sql.Portable(
+        "SELECT id, amount, krw, detail, period_start_unix, period_end_unix FROM flag WHERE cause_key = @CauseKey AND status <> 'resolved'");
+
+    private static readonly Sql Open = Sql.Portable("""
+        INSERT INTO flag (kind, cause_key, team_id, pool_id, participation_id, account, period_start_unix, period_end_unix, amount, unit, krw, detail,
+                          status, opened_unix, updated_unix)
+        VALUES (@Kind, @CauseKey, @TeamId, @PoolId, @ParticipationId, @Account, @PeriodStartUnix, @PeriodEndUnix, @Amount, @Unit, @Krw, @Detail,
+                'open', @Now, @Now)
+        """);
+
+    private static readonly Sql Refresh = Sql.Portable("""
+        UPDATE flag SET amount = @Amount, krw = @Krw, detail = @Detail, period_start_unix = @PeriodStartUnix, period_end_unix = @PeriodEndUnix, updated_unix = @Now
+        WHERE id = @Id
+        """);
+
+    private static readonly Sql ResolveCleared = Sql.Portable("""
+        UPDATE flag SET status = 'resolved', resolved_unix = @Now, resolved_by = @By, resolution = @Resolution, updated_unix = @Now WHERE id = @Id
+        """);
+
+    public async Task<FlagChanges> ApplyAsync(DbSession session, FlagCondition condition, string job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(condition);
+        var now = Unix.Seconds(clock.GetCurrentInstant());
+        var live = await session.QuerySingleOrDefaultAsync<LiveFlag>(Live, new { condition.CauseKey }, cancellationToken);
+        if (condition.Amount > 0)
+        {
+            if (live is null)
+            {
+                await session.ExecuteAsync(Open, Parameters(condition, now), cancellationToken);
+                return new FlagChanges(1, 0, 0);
+            }
+
+            if (live.Amount == condition.Amount && live.Krw == condition.Krw && live.Detail == condition.Detail
+                && live.PeriodStartUnix == condition.PeriodStartUnix && live.PeriodEndUnix == condition.PeriodEndUnix)
+            {
+                return default;
+            }
+
+            await session.ExecuteAsync(Refresh, Parameters(condition, now, live.Id), cancellationToken);
+            return new FlagChanges(0, 1, 0);
+        }
+
+        if (live is null)
+        {
+            return default;
+        }
+
+        await session.ExecuteAsync(ResolveCleared, new { live.Id, Now = now, By = job, Resolution = "The condition cleared." }, cancellationToken);
+        return new FlagChanges(0, 0, 1);
+    }
+
+    private static object Parameters(FlagCondition c, long now, long id = 0) => new
+    {
+        Id = id,
+        c.Kind,
+        c.CauseKey,
+        c.TeamId,
+        c.PoolId,
+        c.ParticipationId,
+        c.Account,
+        c.PeriodStartUnix,
+        c.PeriodEndUnix,
+        c.Amount,
+        c.Unit,
+        c.Krw,
+        c.Detail,
+        Now = now,
+    };
+
+    private sealed class LiveFlag
+    {
+        public long Id { get; init; }
+        public long Amount { get; init; }
+        public long? Krw { get; init; }
+        public string Detail { get; init; } = string.Empty;
+        public long PeriodStartUnix { get; init; }
+        public long PeriodEndUnix { get; init; }
+    }
+}

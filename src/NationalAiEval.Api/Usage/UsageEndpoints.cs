@@ -1,0 +1,105 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Core.Usage;
+using NodaTime;
+
+namespace NationalAiEval.Api.Usage;
+
+public static class UsageEndpoints
+{
+    /// <summary>sacct text larger than this is refused: 50,000 job lines with steps fit well inside it.</summary>
+    public const int MaxSacctBytes = 64 * 1024 * 1024;
+
+    public static void MapUsageIngestion(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/pools/{pool}/usage").WithTags("Usage");
+
+        group.MapPost("/", async Task<Ok<IngestionSummary>> (string pool, UsageBatchRequest request, Caller caller, UsageWriter writer, IClock clock, CancellationToken ct) =>
+            {
+                var records = UsageValidation.Validate(request, clock.GetCurrentInstant());
+                return TypedResults.Ok(await writer.WriteAsync(pool, records, "json", caller, ct));
+            })
+            .RequireAuthorization(Policies.UsageWriter)
+            .WithName("IngestUsage").WithSummary("Report usage records for a pool (provider of the pool, or manager); idempotent on externalId.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/sacct", async Task<Ok<SacctIngestionSummary>> (
+                string pool, string? timeZone, HttpRequest http, Caller caller, UsageWriter writer, IClock clock, CancellationToken ct) =>
+            {
+                var zone = ReadZone(timeZone);
+                if (http.ContentType is not { } type || !type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw Problems.UnsupportedMediaType("text/plain", "Send the output of sacct --parsable2 as text/plain.");
+                }
+
+                SacctParseResult parsed;
+                using (var reader = new StreamReader(http.Body, new UTF8Encoding(false, throwOnInvalidBytes: true)))
+                {
+                    parsed = await ParseSacctAsync(reader, zone, ct);
+                }
+
+                var records = SacctRecords(parsed, clock.GetCurrentInstant());
+                var summary = await writer.WriteAsync(pool, records, "sacct", caller, ct);
+                return TypedResults.Ok(new SacctIngestionSummary(summary.Received, summary.Inserted, summary.Updated, summary.Unchanged, summary.Stale,
+                    parsed.StepLines, parsed.NotStarted, parsed.WithoutGpus));
+            })
+            .Accepts<string>("text/plain")
+            .RequireAuthorization(Policies.UsageWriter)
+            .WithName("IngestSacct").WithSummary("Report usage as printed by sacct --parsable2 (with header); timeZone says how to read Slurm's local times (default UTC).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+    }
+
+    private static DateTimeZone ReadZone(string? timeZone)
+    {
+        if (string.IsNullOrEmpty(timeZone))
+        {
+            return DateTimeZone.Utc;
+        }
+
+        return DateTimeZoneProviders.Tzdb.GetZoneOrNull(timeZone)
+            ?? throw Problems.Validation("timeZone", "must be an IANA time zone, for example UTC or Asia/Seoul.");
+    }
+
+    private static async Task<SacctParseResult> ParseSacctAsync(StreamReader reader, DateTimeZone zone, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SacctParser.ParseAsync(reader, zone, cancellationToken);
+        }
+        catch (SacctFormatException ex)
+        {
+            throw Problems.MalformedLine(ex.LineNumber, ex.Reason);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Problems.Validation("body", "The text is not valid UTF-8.");
+        }
+    }
+
+    /// <summary>Jobs become records; a job twice in one text must say the same both times.</summary>
+    private static List<IncomingUsage> SacctRecords(SacctParseResult parsed, Instant now)
+    {
+        var latest = now + UsageValidation.AllowedClockSkew;
+        var byId = new Dictionary<string, (SacctJob Job, IncomingUsage Record)>(StringComparer.Ordinal);
+        foreach (var job in parsed.Jobs)
+        {
+            if (job.CountedUntil > latest)
+            {
+                throw Problems.MalformedLine(job.LineNumber, $"job {job.JobId} runs until {job.CountedUntil}, in the future: is timeZone right?");
+            }
+
+            var record = new IncomingUsage(job.ExternalId, job.Account, Unix.Seconds(job.Start), job.End is { } end ? Unix.Seconds(end) : null,
+                Unix.Seconds(job.CountedUntil), job.Gpus);
+            if (byId.TryGetValue(job.ExternalId, out var earlier) && earlier.Record != record)
+            {
+                throw Problems.MalformedLine(job.LineNumber, $"job {job.JobId} appears again with other values (first on line {earlier.Job.LineNumber}).");
+            }
+
+            byId[job.ExternalId] = (job, record);
+        }
+
+        return byId.Values.Select(v => v.Record).ToList();
+    }
+}

@@ -1,0 +1,100 @@
+using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Pools;
+using NodaTime;
+
+namespace NationalAiEval.Api.Usage;
+
+/// <summary>
+/// Stores usage records for a pool, idempotent on (pool, external id): a record seen before with the same values
+/// changes nothing; a changed one gets a new revision and is marked for reconciliation, which moves the facts and the
+/// ledger by the difference. One transaction per batch, under the pool's lock, so two clients sending the same
+/// batch at once cannot both insert it.
+/// </summary>
+public sealed class UsageWriter(Db db, IClock clock)
+{
+    private static readonly Sql Existing = Sql.Portable("""
+        SELECT id, account, start_unix, end_unix, until_unix, gpus FROM usage_record WHERE pool_id = @PoolId AND external_id = @ExternalId
+        """);
+
+    private static readonly Sql Insert = Sql.Portable("""
+        INSERT INTO usage_record (pool_id, external_id, account, start_unix, end_unix, until_unix, gpus, gpu_seconds, source, revision, received_unix, dirty)
+        VALUES (@PoolId, @ExternalId, @Account, @StartUnix, @EndUnix, @UntilUnix, @Gpus, @GpuSeconds, @Source, 1, @ReceivedUnix, 1)
+        """);
+
+    private static readonly Sql Update = Sql.Portable("""
+        UPDATE usage_record
+        SET account = @Account, start_unix = @StartUnix, end_unix = @EndUnix, until_unix = @UntilUnix, gpus = @Gpus, gpu_seconds = @GpuSeconds,
+            source = @Source, revision = revision + 1, received_unix = @ReceivedUnix, dirty = 1
+        WHERE id = @Id
+        """);
+
+    public async Task<IngestionSummary> WriteAsync(
+        string poolCode, IReadOnlyList<IncomingUsage> records, string source, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        await using var session = await db.WriteAsync(cancellationToken);
+        var pool = await session.QuerySingleOrDefaultAsync<PoolRow>(PoolSql.LockByCode, new { Code = poolCode }, cancellationToken);
+        if (pool is null || !caller.MaySeePool(pool.Id))
+        {
+            throw Problems.NotFound("pool", poolCode);
+        }
+
+        var received = Unix.Seconds(clock.GetCurrentInstant());
+        int inserted = 0, updated = 0, unchanged = 0, stale = 0;
+        foreach (var record in records)
+        {
+            var current = await session.QuerySingleOrDefaultAsync<StoredRecord>(Existing, new { PoolId = pool.Id, record.ExternalId }, cancellationToken);
+            var values = new
+            {
+                PoolId = pool.Id,
+                current?.Id,
+                record.ExternalId,
+                record.Account,
+                record.StartUnix,
+                record.EndUnix,
+                record.UntilUnix,
+                record.Gpus,
+                record.GpuSeconds,
+                Source = source,
+                ReceivedUnix = received,
+            };
+            if (current is null)
+            {
+                await session.ExecuteAsync(Insert, values, cancellationToken);
+                inserted++;
+            }
+            else if (current.Matches(record))
+            {
+                unchanged++;
+            }
+            else if (current.EndUnix is not null && record.EndUnix is null)
+            {
+                // A running snapshot that arrives after the job's final line must not undo the final line.
+                stale++;
+            }
+            else
+            {
+                await session.ExecuteAsync(Update, values, cancellationToken);
+                updated++;
+            }
+        }
+
+        await session.CommitAsync(cancellationToken);
+        return new IngestionSummary(records.Count, inserted, updated, unchanged, stale);
+    }
+
+    private sealed class StoredRecord
+    {
+        public long Id { get; init; }
+        public string Account { get; init; } = string.Empty;
+        public long StartUnix { get; init; }
+        public long? EndUnix { get; init; }
+        public long UntilUnix { get; init; }
+        public long Gpus { get; init; }
+
+        public bool Matches(IncomingUsage record) =>
+            Account == record.Account && StartUnix == record.StartUnix && EndUnix == record.EndUnix && UntilUnix == record.UntilUnix && Gpus == record.Gpus;
+    }
+}
