@@ -36,6 +36,15 @@ public sealed class DemoProcessTests : IDisposable
             Assert.Equal(0m, teamQuota.Decimal("stillToAllocateGpuHours"));
         }
 
+        // Alive on first start: usage reconciled into the ledger, and flags for a person to look at.
+        Assert.True(stage.GetProperty("used").Decimal("equivalentGpuHours") > 0);
+        using var managerFlags = service.Client(keys["NAE_MANAGER_KEY"]);
+        var flags = (await (await managerFlags.GetAsync("/api/v1/flags?status=open")).ExpectAsync(HttpStatusCode.OK)).Items().Select(f => f.Text("kind")).ToList();
+        Assert.Contains("unmapped-account", flags);
+        Assert.Contains("overuse", flags);
+        var lgData = Assert.Single((await (await finance.GetAsync("/api/v1/teams/lg-ai-research/quota")).ExpectAsync(HttpStatusCode.OK)).Items("stages"));
+        Assert.Equal(800_000_000, lgData.GetProperty("dataGrant").Long("drawnKrw"));
+
         using var nhn = service.Client(keys["NAE_PROVIDER_NHN_KEY"]);
         Assert.Equal(["nhn-gov-b200"], (await (await nhn.GetAsync("/api/v1/pools")).ExpectAsync(HttpStatusCode.OK)).Items().Select(p => p.Text("code")));
         var capacity = await (await nhn.GetAsync("/api/v1/pools/nhn-gov-b200/capacity")).ExpectAsync(HttpStatusCode.OK);

@@ -14,8 +14,8 @@ public sealed class QuotaProjectionTests
     {
         var egh = GpuTime.MilliEghSecondsFromEgh(1);
         return QuotaProjection.Project(new QuotaProjectionInput(
-            100 * 100 * egh, days * perDay * egh, Window, Start + Duration.FromDays(days), ended,
-            Math.Min(days, 7) * perDay * egh, Math.Min(days, 30) * perDay * egh));
+            100 * 100 * egh, days * perDay * egh, Window, Window.Start, Start + Duration.FromDays(days), ended,
+            Math.Min(days, 7) * perDay * egh, Math.Min(days, 30) * perDay * egh, 0));
     }
 
     [Fact]
@@ -50,12 +50,29 @@ public sealed class QuotaProjectionTests
     [Fact]
     public void EverythingUsed_IsExhausted() => Assert.Equal(QuotaStatus.Exhausted, After(50, 200).Status);
 
-    [Fact]
-    public void BeforeTheWindow_IsOnTrack_WithNoPace()
+    [Theory]
+    [InlineData(1000, QuotaStatus.OnTrack, 0)]
+    [InlineData(400, QuotaStatus.AtRiskOfUnused, 600)]
+    public void BeforeItMayUseGpus_ATeamIsJudgedOnWhatIsAllocatedAhead(long allocatedAhead, QuotaStatus status, long unused)
     {
-        var result = QuotaProjection.Project(new QuotaProjectionInput(1000, 0, Window, Start - Duration.FromDays(3), false, 0, 0));
+        var eligible = Start + Duration.FromDays(60);
 
-        Assert.Equal((QuotaStatus.OnTrack, 0m), (result.Status, result.BurnRate7DaysGpuHoursPerDay));
+        var result = QuotaProjection.Project(new QuotaProjectionInput(1000, 0, Window, eligible, Start + Duration.FromDays(10), false, 0, 0, allocatedAhead));
+
+        Assert.Equal((status, unused, 0m), (result.Status, result.ProjectedUnusedMilliEghSeconds, result.BurnRate7DaysGpuHoursPerDay));
+    }
+
+    [Fact]
+    public void AfterEligibility_ThePaceCountsOnlyTheDaysSinceIt()
+    {
+        var egh = GpuTime.MilliEghSecondsFromEgh(1);
+        var eligible = Start + Duration.FromDays(60);
+
+        var result = QuotaProjection.Project(new QuotaProjectionInput(
+            100 * 100 * egh, 2 * 250 * egh, Window, eligible, eligible + Duration.FromDays(2), false, 2 * 250 * egh, 2 * 250 * egh, 0));
+
+        Assert.Equal(250m, result.BurnRate7DaysGpuHoursPerDay);
+        Assert.Equal(QuotaStatus.OnTrack, result.Status);
     }
 
     [Fact]

@@ -1,23 +1,27 @@
 using NationalAiEval.Api.Allocations;
 using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.DataGrants;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Keys;
 using NationalAiEval.Api.Participations;
 using NationalAiEval.Api.Pools;
+using NationalAiEval.Api.Reconciliation;
 using NationalAiEval.Api.Stages;
 using NationalAiEval.Api.Teams;
+using NationalAiEval.Api.Usage;
 using NationalAiEval.Core.Time;
 using NodaTime;
 
 namespace NationalAiEval.Api.Demo;
 
 /// <summary>
-/// <c>--demo</c>: a fresh SQLite file loaded with <see cref="DemoData"/> through the same services the API uses, and
-/// one key per role printed as shell <c>export</c> lines for the README tour.
+/// <c>--demo</c>: a fresh SQLite file loaded with <see cref="DemoData"/> and <see cref="DemoUsage"/> through the same
+/// services the API uses (usage reconciled, so quota, ledger and flags are alive), and one key per role printed as
+/// shell <c>export</c> lines for the README tour.
 /// </summary>
 public sealed class DemoLoader(
     DatabaseSettings database, IConfiguration configuration, IHostEnvironment environment, PoolStore pools, TeamStore teams, StageStore stages,
-    Admissions admissions, AllocationBook allocations, ApiKeys keys, IClock clock)
+    Admissions admissions, AllocationBook allocations, UsageWriter usage, UsageReconciler reconciler, DrawdownBook drawdowns, ApiKeys keys, IClock clock)
 {
     private const string DefaultDatabasePath = "data/nationalaieval-demo.db";
 
@@ -86,6 +90,14 @@ public sealed class DemoLoader(
                 At(allocation.From), At(allocation.To)), demo, cancellationToken);
         }
 
+        foreach (var (pool, records) in DemoUsage.Generate(clock.GetCurrentInstant()))
+        {
+            await usage.WriteAsync(pool, records, "json", demo, cancellationToken);
+        }
+
+        await drawdowns.RecordAsync(DemoData.Stage, "lg-ai-research",
+            new DrawdownRequest(800_000_000, "NIA AI Hub", "Korean legal and patent corpus licence", new LocalDate(2026, 3, 3)), demo, cancellationToken);
+        await reconciler.RunAsync("demo loader", cancellationToken);
         await PrintKeysAsync(demo, cancellationToken);
     }
 

@@ -14,7 +14,9 @@ public static class LedgerSql
                COALESCE(SUM(CASE WHEN resource = 'gpu' AND kind = 'grant' THEN amount ELSE 0 END), 0) AS granted_gpu,
                COALESCE(SUM(CASE WHEN resource = 'gpu' THEN amount ELSE 0 END), 0) AS balance_gpu,
                COALESCE(SUM(CASE WHEN resource = 'data' AND kind = 'grant' THEN amount ELSE 0 END), 0) AS granted_data,
-               COALESCE(SUM(CASE WHEN resource = 'data' THEN amount ELSE 0 END), 0) AS balance_data
+               COALESCE(SUM(CASE WHEN resource = 'data' THEN amount ELSE 0 END), 0) AS balance_data,
+               COALESCE(SUM(CASE WHEN resource = 'gpu' AND kind = 'usage' THEN -amount ELSE 0 END), 0) AS used_gpu,
+               COALESCE(SUM(CASE WHEN resource = 'data' AND kind = 'usage' THEN -amount ELSE 0 END), 0) AS drawn_data
         FROM ledger_entry
         WHERE participation_id IN (
             SELECT id FROM participation WHERE (@StageId IS NULL OR stage_id = @StageId) AND (@TeamId IS NULL OR team_id = @TeamId))
@@ -29,4 +31,6 @@ public sealed class LedgerTotalsRow
     public long BalanceGpu { get; init; }
     public long GrantedData { get; init; }
     public long BalanceData { get; init; }
+    public long UsedGpu { get; init; }
+    public long DrawnData { get; init; }
 }

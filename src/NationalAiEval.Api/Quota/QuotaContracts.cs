@@ -1,24 +1,33 @@
 using NationalAiEval.Api.Participations;
 using NationalAiEval.Core.Allocations;
+using NationalAiEval.Core.Quota;
 using NodaTime;
 
 namespace NationalAiEval.Api.Quota;
 
-public sealed record PoolAllocation(string Pool, string GpuModel, decimal RawGpuHours, decimal EquivalentGpuHours);
+public sealed record PoolAmount(string Pool, string GpuModel, decimal RawGpuHours, decimal EquivalentGpuHours);
 
-public sealed record AllocatedSummary(decimal EquivalentGpuHours, long EquivalentMilliEghSeconds, IReadOnlyList<PoolAllocation> ByPool);
+public sealed record AmountByPool(decimal EquivalentGpuHours, long EquivalentMilliEghSeconds, IReadOnlyList<PoolAmount> ByPool);
 
-public sealed record DataGrantSummary(long GrantedKrw, long RemainingKrw);
+public sealed record DataGrantSummary(long GrantedKrw, long DrawnKrw, long RemainingKrw);
 
 /// <summary>
-/// A team's position in one stage. <see cref="StillToAllocateGpuHours"/> is entitlement minus allocated: what the
-/// manager must still plan (negative when more was allocated than the entitlement; zero once the participation ended).
-/// <see cref="BalanceGpuHours"/> is the GPU ledger balance (grants, usage, forfeits).
+/// The pace of the last 7 and 30 days (equivalent GPU-hours a day), when the 7-day pace would exhaust the entitlement
+/// (if before the window ends), what it would leave unused at the window's end, and the verdict.
+/// </summary>
+public sealed record QuotaForecast(
+    decimal BurnRate7DaysGpuHoursPerDay, decimal BurnRate30DaysGpuHoursPerDay, Instant? ProjectedExhaustion, decimal ProjectedUnusedGpuHours,
+    QuotaStatus Status);
+
+/// <summary>
+/// A team's position in one stage (DESIGN section 10): <see cref="RemainingGpuHours"/> is entitlement minus used, what
+/// the team may still consume; <see cref="StillToAllocateGpuHours"/> is entitlement minus allocated, what the manager
+/// must still plan. Neither is derived from the other. <see cref="AllocatedAheadGpuHours"/> is allocated from now on.
 /// </summary>
 public sealed record StageQuota(
     string Stage, string StageName, ParticipationKind Kind, ParticipationStatus Status, Instant? EndedAt,
     Instant WindowStart, Instant WindowEnd, long WindowDays, LocalDate? EligibleFrom,
-    decimal EntitlementGpuHours, decimal GrantedGpuHours, decimal BalanceGpuHours,
-    AllocatedSummary Allocated, decimal StillToAllocateGpuHours, DataGrantSummary DataGrant);
+    decimal EntitlementGpuHours, AmountByPool Used, decimal RemainingGpuHours, AmountByPool Allocated, decimal AllocatedAheadGpuHours,
+    decimal StillToAllocateGpuHours, decimal BalanceGpuHours, QuotaForecast Forecast, DataGrantSummary DataGrant);
 
 public sealed record QuotaView(string Team, Instant AsOf, IReadOnlyList<StageQuota> Stages);

@@ -51,6 +51,15 @@ public static class UsageEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
 
+    public static void MapTeamUsage(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/teams/{team}/usage", async Task<Ok<TeamUsageView>> (
+                string team, string? from, string? to, string? granularity, Caller caller, TeamUsageReader usage, CancellationToken ct) =>
+                TypedResults.Ok(await usage.ReadAsync(team, from, to, granularity, caller, ct)))
+            .WithTags("Usage")
+            .RequireAuthorization(Policies.TeamReader)
+            .WithName("GetTeamUsage").WithSummary("A team's usage per hour, day or month (default: days of the last 30), raw per pool and equivalent.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
     private static DateTimeZone ReadZone(string? timeZone)
     {
         if (string.IsNullOrEmpty(timeZone))

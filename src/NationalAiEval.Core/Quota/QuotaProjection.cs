@@ -11,10 +11,13 @@ public enum QuotaStatus
     Exhausted,
 }
 
-/// <summary>What a projection needs: amounts in milli-EGH-seconds, the window, and the usage of the last 7 and 30 days.</summary>
+/// <summary>
+/// What a projection needs: amounts in milli-EGH-seconds, the window, when the team may first use GPUs (its window's
+/// start or its eligibility date, whichever is later), the usage of the last 7 and 30 days, and what is allocated ahead.
+/// </summary>
 public sealed record QuotaProjectionInput(
-    long EntitlementMilliEghSeconds, long UsedMilliEghSeconds, Interval Window, Instant Now, bool Ended,
-    long UsedLast7DaysMilliEghSeconds, long UsedLast30DaysMilliEghSeconds);
+    long EntitlementMilliEghSeconds, long UsedMilliEghSeconds, Interval Window, Instant PaceStart, Instant Now, bool Ended,
+    long UsedLast7DaysMilliEghSeconds, long UsedLast30DaysMilliEghSeconds, long AllocatedAheadMilliEghSeconds);
 
 /// <summary>
 /// Burn rates in equivalent GPU-hours per day; the exhaustion instant when the 7-day pace would use everything
@@ -26,7 +29,8 @@ public sealed record QuotaProjectionResult(
 
 /// <summary>
 /// Use-it-or-lose-it forecasting for one participation. The pace is the last 7 days' (the 30-day pace is shown beside
-/// it); the days counted are those of the window, so a team three days in is judged on three days.
+/// it); the days counted are those since the team could use GPUs, so a team three days in is judged on three days.
+/// Before that there is no pace to judge: the question is whether enough is allocated ahead to use the remainder.
 /// </summary>
 public static class QuotaProjection
 {
@@ -46,6 +50,13 @@ public static class QuotaProjection
             return new(remaining, burn7, burn30, null, 0, QuotaStatus.Exhausted);
         }
 
+        if (input.Now < input.PaceStart && !input.Ended)
+        {
+            var unplanned = Math.Max(0, remaining - input.AllocatedAheadMilliEghSeconds);
+            var unplannedIsLarge = unplanned > input.EntitlementMilliEghSeconds * UnusedRiskShare;
+            return new(remaining, burn7, burn30, null, unplanned, unplannedIsLarge ? QuotaStatus.AtRiskOfUnused : QuotaStatus.OnTrack);
+        }
+
         var from = input.Now > input.Window.Start ? input.Now : input.Window.Start;
         var secondsLeft = input.Ended || input.Now >= input.Window.End ? 0L : (long)(input.Window.End - from).TotalSeconds;
         if (input.UsedLast7DaysMilliEghSeconds > 0 && seconds7 > 0)
@@ -60,15 +71,14 @@ public static class QuotaProjection
 
         var projectedUse = seconds7 > 0 ? (long)((Int128)input.UsedLast7DaysMilliEghSeconds * secondsLeft / seconds7) : 0;
         var unused = Math.Max(0, remaining - projectedUse);
-        var notStarted = input.Now < input.Window.Start;
-        var atRisk = !notStarted && unused > input.EntitlementMilliEghSeconds * UnusedRiskShare;
+        var atRisk = unused > input.EntitlementMilliEghSeconds * UnusedRiskShare;
         return new(remaining, burn7, burn30, null, unused, atRisk ? QuotaStatus.AtRiskOfUnused : QuotaStatus.OnTrack);
     }
 
     /// <summary>Seconds of the last <paramref name="span"/> that lie inside the window (and before now).</summary>
     private static long ElapsedInWindow(QuotaProjectionInput input, Duration span)
     {
-        var start = input.Now - span > input.Window.Start ? input.Now - span : input.Window.Start;
+        var start = input.Now - span > input.PaceStart ? input.Now - span : input.PaceStart;
         var end = input.Now < input.Window.End ? input.Now : input.Window.End;
         return end > start ? (long)(end - start).TotalSeconds : 0;
     }

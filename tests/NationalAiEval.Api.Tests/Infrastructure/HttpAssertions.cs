@@ -36,6 +36,10 @@ public static class HttpAssertions
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>Asserts one of the statuses and returns the JSON body.</summary>
+    public static async Task<JsonElement> ExpectAsync(this HttpResponseMessage response, HttpStatusCode status, HttpStatusCode orStatus) =>
+        await response.ExpectAsync(response.StatusCode == orStatus ? orStatus : status);
+
     /// <summary>Asserts an RFC 9457 problem with this status, and when given, an error on <paramref name="field"/>.</summary>
     public static async Task<JsonElement> ExpectProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string? field = null)
     {

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Pools;
+using NationalAiEval.Api.Weights;
+using NationalAiEval.Core.Units;
+using NodaTime;
+using NodaTime.Text;
+
+namespace NationalAiEval.Api.Enforcement;
+
+/// <summary>
+/// The <c>sacctmgr</c> commands that make a Slurm cluster enforce the quota: for each account mapped on the pool, the
+/// team's remaining entitlement (in the participation whose window contains now) converted to this pool's raw
+/// GPU-minutes at today's weight, as <c>GrpTRESMins=gres/gpu=N</c>. Slurm counts a GrpTRESMins limit against the
+/// usage the association has accrued, so the script resets that usage (<c>RawUsage=0</c>) first: the limit then
+/// counts from now, while this service keeps the history. A team with nothing remaining, or with no current window,
+/// gets a limit of 0. An account used on several pools gets the whole remainder on each; overuse across pools is
+/// caught by reconciliation's "entitlement exceeded" flag.
+/// </summary>
+public sealed partial class SlurmLimits(Db db, IClock clock)
+{
+    private static readonly Sql MappedAccounts = Sql.Portable("""
+        SELECT a.account, t.id AS team_id, t.code AS team FROM scheduler_account a JOIN team t ON t.id = a.team_id
+        WHERE a.pool_id = @PoolId ORDER BY a.account
+        """);
+
+    private static readonly Sql CurrentParticipation = Sql.Portable("""
+        SELECT p.id, s.code AS stage, s.entitlement_milli_egh_s FROM participation p JOIN stage s ON s.id = p.stage_id
+        WHERE p.team_id = @TeamId AND p.status = 'active' AND p.window_start_unix <= @NowUnix AND p.window_end_unix > @NowUnix
+        ORDER BY p.window_start_unix
+        """);
+
+    private static readonly Sql UsedGpu = Sql.Portable(
+        "SELECT COALESCE(SUM(amount), 0) FROM ledger_entry WHERE participation_id = @ParticipationId AND resource = 'gpu' AND kind = 'usage'");
+
+    public async Task<string> ScriptAsync(string poolCode, string? cluster, Caller caller, CancellationToken cancellationToken)
+    {
+        if (cluster is not null && !ClusterPattern().IsMatch(cluster))
+        {
+            throw Problems.Validation("cluster", "must be a Slurm cluster name: 1-64 letters, digits, '_' or '-'.");
+        }
+
+        var now = Unix.Now(clock);
+        await using var session = await db.ReadAsync(cancellationToken);
+        var pool = await PoolStore.FindVisibleAsync(session, poolCode, caller, cancellationToken);
+        var weight = (await WeightStore.LoadScheduleAsync(session, cancellationToken)).PerMilleAt(pool.GpuModel, now)
+            ?? throw Problems.Unprocessable("no-weight", "No equivalence weight now.", $"GPU model {pool.GpuModel} has no weight in force.");
+        var where = cluster is null ? string.Empty : $" cluster={cluster}";
+        var script = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"# NationalAiEval GPU limits for pool {pool.Code} ({pool.GpuModel}, {weight} per-mille of B200) at {InstantPattern.ExtendedIso.Format(now)}.")
+            .AppendLine("# Each account may use its team's remaining entitlement, in this pool's GPU-minutes. RawUsage is reset first, so the limit counts from now.");
+        foreach (var account in await session.QueryAsync<AccountRow>(MappedAccounts, new { PoolId = pool.Id }, cancellationToken))
+        {
+            var participation = (await session.QueryAsync<ParticipationRow>(CurrentParticipation, new { account.TeamId, NowUnix = Unix.Seconds(now) }, cancellationToken))
+                .FirstOrDefault();
+            long minutes = 0;
+            if (participation is null)
+            {
+                script.AppendLine(CultureInfo.InvariantCulture, $"# {account.Account} -> {account.Team}: no participation window contains now");
+            }
+            else
+            {
+                var used = -(await session.QueryAsync<long>(UsedGpu, new { ParticipationId = participation.Id }, cancellationToken)).Single();
+                var remaining = Math.Max(0, participation.EntitlementMilliEghS - used);
+                minutes = remaining / weight / 60;
+                script.AppendLine(CultureInfo.InvariantCulture,
+                    $"# {account.Account} -> {account.Team} ({participation.Stage}): {GpuTime.ToEquivalentGpuHours(remaining).ToString(CultureInfo.InvariantCulture)} equivalent GPU-hours remaining");
+            }
+
+            script.AppendLine(CultureInfo.InvariantCulture, $"sacctmgr -i modify account where name={account.Account}{where} set RawUsage=0")
+                .AppendLine(CultureInfo.InvariantCulture, $"sacctmgr -i modify account where name={account.Account}{where} set GrpTRESMins=gres/gpu={minutes}");
+        }
+
+        return script.ToString();
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ClusterPattern();
+
+    private sealed class AccountRow
+    {
+        public string Account { get; init; } = string.Empty;
+        public long TeamId { get; init; }
+        public string Team { get; init; } = string.Empty;
+    }
+
+    private sealed class ParticipationRow
+    {
+        public long Id { get; init; }
+        public string Stage { get; init; } = string.Empty;
+        public long EntitlementMilliEghS { get; init; }
+    }
+}

@@ -1,0 +1,106 @@
+using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Infrastructure.Hosting;
+using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Teams;
+using NationalAiEval.Core.Units;
+using NationalAiEval.Core.Usage;
+using NodaTime;
+
+namespace NationalAiEval.Api.Usage;
+
+/// <summary>
+/// A team's usage series from its hourly facts, for charts and for checking a bill: every bucket of the range is
+/// listed, empty ones included, so a gap in reporting shows as a gap.
+/// </summary>
+public sealed class TeamUsageReader(Db db, IClock clock, ProgrammeSettings programme)
+{
+    /// <summary>At most this many buckets in one answer: two months of hours, ten years of days.</summary>
+    public const int MaxBuckets = 3_660;
+
+    public async Task<TeamUsageView> ReadAsync(string teamCode, string? from, string? to, string? granularity, Caller caller, CancellationToken cancellationToken)
+    {
+        var v = new Validator();
+        var unit = UsageGranularity.Day;
+        if (granularity is not null && !Enum.TryParse(granularity, ignoreCase: true, out unit))
+        {
+            v.Add("granularity", "must be hour, day or month.");
+        }
+
+        var now = Unix.Now(clock);
+        var end = v.QueryInstant(to, "to") ?? now;
+        var start = v.QueryInstant(from, "from") ?? end - Duration.FromDays(30);
+        v.Ordered(start, end, "to");
+        v.ThrowIfInvalid();
+
+        var bounds = Buckets(start, end, unit).ToList();
+        if (bounds.Count > MaxBuckets)
+        {
+            throw Problems.Validation("from", $"the range holds {bounds.Count} {unit.ToString().ToLowerInvariant()}s; at most {MaxBuckets} a request.");
+        }
+
+        await using var session = await db.ReadAsync(cancellationToken);
+        var team = await TeamStore.FindVisibleAsync(session, teamCode, caller, cancellationToken);
+        var rows = (await session.QueryAsync<HourRow>(UsageSql.HourlyByPool, new
+        {
+            TeamId = team.Id,
+            FromUnix = HourlyBuckets.HourOf(Unix.Seconds(start)),
+            ToUnix = Unix.Seconds(end),
+        }, cancellationToken)).ToList();
+
+        var buckets = new List<UsageBucket>(bounds.Count);
+        var index = 0;
+        foreach (var (bucketStart, bucketEnd) in bounds)
+        {
+            var inBucket = new List<HourRow>();
+            while (index < rows.Count && rows[index].HourUnix < Unix.Seconds(bucketEnd))
+            {
+                if (rows[index].HourUnix >= HourlyBuckets.HourOf(Unix.Seconds(bucketStart)))
+                {
+                    inBucket.Add(rows[index]);
+                }
+
+                index++;
+            }
+
+            buckets.Add(Bucket(bucketStart, bucketEnd, inBucket));
+        }
+
+        return new TeamUsageView(team.Code, unit, programme.TimeZone.Id, start, end, Bucket(start, end, rows), buckets);
+    }
+
+    /// <summary>Bucket boundaries covering [from, to), cut at UTC hours or at midnights / month starts in the programme's zone.</summary>
+    private IEnumerable<(Instant Start, Instant End)> Buckets(Instant from, Instant to, UsageGranularity unit)
+    {
+        var zone = programme.TimeZone;
+        var cursor = from;
+        while (cursor < to)
+        {
+            var next = unit switch
+            {
+                UsageGranularity.Hour => Unix.Instant(HourlyBuckets.HourOf(Unix.Seconds(cursor)) + 3600),
+                UsageGranularity.Day => cursor.InZone(zone).Date.PlusDays(1).AtStartOfDayInZone(zone).ToInstant(),
+                _ => cursor.InZone(zone).Date.With(DateAdjusters.StartOfMonth).PlusMonths(1).AtStartOfDayInZone(zone).ToInstant(),
+            };
+            var end = next < to ? next : to;
+            yield return (cursor, end);
+            cursor = end;
+        }
+    }
+
+    private static UsageBucket Bucket(Instant start, Instant end, List<HourRow> rows)
+    {
+        var byPool = rows.GroupBy(r => r.Pool, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new PoolUsage(g.Key, GpuTime.ToGpuHours(g.Sum(r => r.RawGpuSeconds)), GpuTime.ToEquivalentGpuHours(g.Sum(r => r.MilliEghSeconds))))
+            .ToList();
+        return new UsageBucket(start, end, GpuTime.ToGpuHours(rows.Sum(r => r.RawGpuSeconds)), GpuTime.ToEquivalentGpuHours(rows.Sum(r => r.MilliEghSeconds)), byPool);
+    }
+
+    private sealed class HourRow
+    {
+        public string Pool { get; init; } = string.Empty;
+        public long HourUnix { get; init; }
+        public long RawGpuSeconds { get; init; }
+        public long MilliEghSeconds { get; init; }
+    }
+}
