@@ -35,6 +35,7 @@ public abstract class QuotaTests(DatabaseKind kind) : ApiTest(kind)
     {
         await Programme.SmallProgrammeAsync("ta");
         await (await Manager.PostJsonAsync("/api/v1/stages/st/participations/ta/elimination", new { effectiveAt = "2026-02-01T00:00:00Z" })).ExpectAsync(HttpStatusCode.OK);
+        App.Clock.Reset(NodaTime.Instant.FromUtc(2026, 2, 1, 0, 0));
 
         var stage = Assert.Single((await (await Manager.GetAsync("/api/v1/teams/ta/quota")).ExpectAsync(HttpStatusCode.OK)).Items("stages"));
 

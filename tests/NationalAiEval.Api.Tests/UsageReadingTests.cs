@@ -128,6 +128,24 @@ public abstract class UsageReadingTests(DatabaseKind kind) : ApiTest(kind)
     }
 
     [Fact]
+    public async Task AnEliminationEffectiveLater_LeavesTheTeamItsRemainderUntilThen()
+    {
+        await SetUpAsync();
+        await (await Manager.PostJsonAsync("/api/v1/stages/st/participations/ta/elimination", new { effectiveAt = "2026-04-01T00:00:00Z" })).ExpectAsync(HttpStatusCode.OK);
+
+        var stage = Assert.Single((await (await Manager.GetAsync("/api/v1/teams/ta/quota")).ExpectAsync(HttpStatusCode.OK)).Items("stages"));
+        var script = await (await Manager.GetAsync("/api/v1/pools/h100/slurm/limits")).Content.ReadAsStringAsync();
+
+        Assert.Equal(("eliminated", 48_000m - (4m * 24 * 28)), (stage.Text("status"), stage.Decimal("remainingGpuHours")));
+        Assert.Contains($"set GrpTRESMins=gres/gpu={(48_000L - (4L * 24 * 28)) * 60 * 2}", script, StringComparison.Ordinal);
+
+        App.Clock.Reset(Instant.FromUtc(2026, 4, 1, 0, 0));
+        var after = Assert.Single((await (await Manager.GetAsync("/api/v1/teams/ta/quota")).ExpectAsync(HttpStatusCode.OK)).Items("stages"));
+        Assert.Equal(0m, after.Decimal("remainingGpuHours"));
+        Assert.Contains("set GrpTRESMins=gres/gpu=0", await (await Manager.GetAsync("/api/v1/pools/h100/slurm/limits")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SlurmLimits_GiveEachAccountItsTeamsRemainingMinutes_OnThisPoolsGpus()
     {
         await SetUpAsync();

@@ -30,7 +30,8 @@ public sealed partial class SlurmLimits(Db db, IClock clock)
 
     private static readonly Sql CurrentParticipation = Sql.Portable("""
         SELECT p.id, s.code AS stage, s.entitlement_milli_egh_s FROM participation p JOIN stage s ON s.id = p.stage_id
-        WHERE p.team_id = @TeamId AND p.status = 'active' AND p.window_start_unix <= @NowUnix AND p.window_end_unix > @NowUnix
+        WHERE p.team_id = @TeamId AND (p.status = 'active' OR p.ended_unix > @NowUnix)
+          AND p.window_start_unix <= @NowUnix AND p.window_end_unix > @NowUnix
         ORDER BY p.window_start_unix
         """);
 

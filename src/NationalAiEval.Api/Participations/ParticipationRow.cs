@@ -64,6 +64,12 @@ public sealed class ParticipationRow
 
     public ParticipationStatus ParsedStatus => Enum.Parse<ParticipationStatus>(Status, ignoreCase: true);
 
+    /// <summary>
+    /// Whether the team may still use GPUs at <paramref name="unix"/>: active, or eliminated or withdrawn with effect
+    /// from a later instant.
+    /// </summary>
+    public bool RunsAt(long unix) => ParsedStatus == ParticipationStatus.Active || (EndedUnix is { } ended && ended > unix);
+
     public ParticipationTerms ToTerms(IEnumerable<ExcludedPoolRow> excluded) => new(
         Unix.Interval(WindowStartUnix, WindowEndUnix),
         EligibleUnix is { } e ? Unix.Instant(e) : null,

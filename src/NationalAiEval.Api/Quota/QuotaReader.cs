@@ -71,7 +71,7 @@ public sealed class QuotaReader(Db db, IClock clock)
     private static StageQuota Quota(
         ParticipationRow p, StageRow stage, LedgerTotalsRow ledger, List<AllocationRow> allocations, List<PoolUsageRow> used, WeightSchedule weights, Instant now)
     {
-        var active = p.ParsedStatus == ParticipationStatus.Active;
+        var active = p.RunsAt(Unix.Seconds(now));
         var window = Unix.Interval(p.WindowStartUnix, p.WindowEndUnix);
         var allocatedByPool = allocations
             .GroupBy(a => (a.PoolCode, a.GpuModel))
