@@ -107,7 +107,7 @@ public sealed class LedgerPropertyTests
             var expected = facts.Where(f => f.Team == p.Team && f.Hour >= p.WindowStart && f.Hour < chargedUntil).Sum(f => f.Seconds * weights[f.Pool]);
             var ledger = await app.QueryAsync<(string Kind, long Amount)>(
                 "SELECT kind, amount FROM ledger_entry WHERE participation_id = @Id AND resource = 'gpu'", new { p.Id });
-            var usage = -ledger.Where(l => l.Kind == "usage").Sum(l => l.Amount);
+            var usage = -ledger.Where(l => l.Kind is "usage" or "reversal").Sum(l => l.Amount);
             var grants = ledger.Where(l => l.Kind == "grant").Sum(l => l.Amount);
             if (usage != expected || grants != 100_000L * 3_600_000 || (p.Ended is not null && ledger.Sum(l => l.Amount) != 0))
             {

@@ -163,6 +163,27 @@ public abstract class ReconciliationTests(DatabaseKind kind) : ApiTest(kind)
     }
 
     [Fact]
+    public async Task AnEliminationRecordedLate_ReversesUsageAlreadyChargedAfterIt()
+    {
+        await SetUpAsync();
+        await (await Manager.PostRecordsAsync("p8",
+            UsageReports.Job("before", "acct-a", "2026-03-01T00:00:00Z", "2026-03-01T10:00:00Z", 2),
+            UsageReports.Job("after", "acct-a", "2026-03-12T00:00:00Z", "2026-03-12T05:00:00Z", 4))).ExpectAsync(HttpStatusCode.OK);
+        await Manager.ReconcileAsync();
+        Assert.Equal(-(20L + 20) * 3600 * 1000, await LedgerUsageAsync("ta"));
+
+        var ended = await (await Manager.PostJsonAsync("/api/v1/stages/st/participations/ta/elimination", new { effectiveAt = "2026-03-10T00:00:00Z" })).ExpectAsync(HttpStatusCode.OK);
+        await Manager.ReconcileAsync();
+
+        var reversed = (await App.QueryAsync<long>("SELECT amount FROM ledger_entry WHERE kind = 'reversal'")).Single();
+        Assert.Equal(20L * 3600 * 1000, reversed);
+        Assert.Equal(0, await GpuBalanceAsync("ta"));
+        Assert.Equal(100_000m - 20, ended.Decimal("forfeitedGpuHours"));
+        var quota = Assert.Single((await (await Manager.GetAsync("/api/v1/teams/ta/quota")).ExpectAsync(HttpStatusCode.OK)).Items("stages"));
+        Assert.Equal(20m, quota.GetProperty("used").Decimal("equivalentGpuHours"));
+    }
+
+    [Fact]
     public async Task UsageBeyondTheEntitlement_IsFlagged()
     {
         App.Clock.Reset(Instant.FromUtc(2026, 4, 1, 0, 0));

@@ -36,7 +36,7 @@ public sealed partial class SlurmLimits(Db db, IClock clock)
         """);
 
     private static readonly Sql UsedGpu = Sql.Portable(
-        "SELECT COALESCE(SUM(amount), 0) FROM ledger_entry WHERE participation_id = @ParticipationId AND resource = 'gpu' AND kind = 'usage'");
+        "SELECT COALESCE(SUM(amount), 0) FROM ledger_entry WHERE participation_id = @ParticipationId AND resource = 'gpu' AND kind IN ('usage', 'reversal')");
 
     public async Task<string> ScriptAsync(string poolCode, string? cluster, Caller caller, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ public static class LedgerSql
                COALESCE(SUM(CASE WHEN resource = 'gpu' THEN amount ELSE 0 END), 0) AS balance_gpu,
                COALESCE(SUM(CASE WHEN resource = 'data' AND kind = 'grant' THEN amount ELSE 0 END), 0) AS granted_data,
                COALESCE(SUM(CASE WHEN resource = 'data' THEN amount ELSE 0 END), 0) AS balance_data,
-               COALESCE(SUM(CASE WHEN resource = 'gpu' AND kind = 'usage' THEN -amount ELSE 0 END), 0) AS used_gpu,
+               COALESCE(SUM(CASE WHEN resource = 'gpu' AND kind IN ('usage', 'reversal') THEN -amount ELSE 0 END), 0) AS used_gpu,
                COALESCE(SUM(CASE WHEN resource = 'data' AND kind = 'usage' THEN -amount ELSE 0 END), 0) AS drawn_data
         FROM ledger_entry
         WHERE participation_id IN (

@@ -7,10 +7,12 @@ using NationalAiEval.Api.Ledger;
 using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Stages;
 using NationalAiEval.Api.Teams;
+using NationalAiEval.Api.Usage;
 using NationalAiEval.Core.Allocations;
 using NationalAiEval.Core.Ledger;
 using NationalAiEval.Core.Time;
 using NationalAiEval.Core.Units;
+using NationalAiEval.Core.Usage;
 using NodaTime;
 
 namespace NationalAiEval.Api.Participations;
@@ -201,6 +203,7 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
                 cancellationToken);
         }
 
+        await ReverseUsageAfterAsync(session, row, atUnix, cause, caller, cancellationToken);
         var gpuBalance = await session.ExecuteScalarAsync<long>(LedgerSql.Balance, new { ParticipationId = row.Id, Resource = "gpu" }, cancellationToken);
         var dataBalance = await session.ExecuteScalarAsync<long>(LedgerSql.Balance, new { ParticipationId = row.Id, Resource = "data" }, cancellationToken);
         await ledger.PostAsync(session, row.Id, LedgerRules.ClosingForfeits(row.Id, cause, gpuBalance, dataBalance), caller, cancellationToken);
@@ -211,6 +214,35 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
         await audit.WriteAsync(session, caller, $"participation.{cause}", "participation", Id(row.Id), before, after, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return new ParticipationEnded(after, shortened, removed, gpuBalance, GpuTime.ToEquivalentGpuHours(gpuBalance), dataBalance);
+    }
+
+    /// <summary>
+    /// An end recorded after the fact: usage already reconciled for hours from the end's hour on was charged while the
+    /// participation still ran. It is reversed here, before the forfeit is taken, so that the ledger charges exactly
+    /// the hours before the end, as reconciliation will from now on.
+    /// </summary>
+    private async Task ReverseUsageAfterAsync(DbSession session, ParticipationRow row, long atUnix, string cause, Caller caller, CancellationToken cancellationToken)
+    {
+        var fromHour = Math.Max(HourlyBuckets.HourOf(atUnix), row.WindowStartUnix);
+        if (fromHour >= row.WindowEndUnix)
+        {
+            return;
+        }
+
+        var charged = (await session.QueryAsync<PoolUsageRow>(UsageSql.UsedByPool, new
+        {
+            row.TeamId,
+            FromUnix = fromHour,
+            ToUnix = row.WindowEndUnix,
+            Since7Unix = fromHour,
+            Since30Unix = fromHour,
+        }, cancellationToken)).Sum(u => u.MilliEghSeconds);
+        if (charged != 0)
+        {
+            await ledger.PostAsync(session, row.Id,
+                [new LedgerPosting(LedgerResource.Gpu, LedgerKind.Reversal, charged, $"{cause}:{row.Id}:usage-after-end", $"{cause}: usage after the end, charged before it was recorded, reversed")],
+                caller, cancellationToken);
+        }
     }
 
     private static async Task<(StageRow Stage, ParticipationRow Row)> FindAsync(
