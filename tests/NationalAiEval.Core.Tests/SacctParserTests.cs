@@ -96,6 +96,34 @@ public sealed class SacctParserTests
         Assert.Equal(Instant.FromUtc(2026, 11, 28, 0, 0), Assert.Single(result.Jobs).Start);
     }
 
+    [Theory]
+    [InlineData("00:20:00", 1200)]
+    [InlineData("20:00", 1200)]
+    [InlineData("1-02:00:00", 93600)]
+    public void WithoutElapsedRaw_TheReadableElapsedCounts(string elapsed, long seconds)
+    {
+        var result = ParseText($"JobID|Account|AllocTRES|Start|End|Elapsed\n5|lgai|gres/gpu=2|2026-11-27T09:00:00|Unknown|{elapsed}\n");
+
+        Assert.Equal(2 * seconds, Assert.Single(result.Jobs).GpuSeconds);
+    }
+
+    [Fact]
+    public void ArrayHeterogeneousAndRequeuedJobs_AreSeparateJobs()
+    {
+        var result = ParseText("""
+            JobID|Account|AllocTRES|Start|End|ElapsedRaw|State
+            100_1|lgai|gres/gpu=1|2026-11-28T01:00:00|2026-11-28T02:00:00|3600|COMPLETED
+            100_2|lgai|gres/gpu=1|2026-11-28T01:00:00|2026-11-28T02:00:00|3600|COMPLETED
+            200+0|skt|gres/gpu=4|2026-11-28T01:00:00|2026-11-28T01:30:00|1800|COMPLETED
+            200+1|skt|gres/gpu=2|2026-11-28T01:00:00|2026-11-28T01:30:00|1800|COMPLETED
+            300|upstage|gres/gpu=8|2026-11-28T01:00:00|2026-11-28T01:10:00|600|NODE_FAIL
+            300|upstage|gres/gpu=8|2026-11-28T01:20:00|2026-11-28T02:20:00|3600|COMPLETED
+            """);
+
+        Assert.Equal(6, result.Jobs.Select(j => j.ExternalId).Distinct().Count());
+        Assert.Equal((8L * 600) + (8L * 3600), result.Jobs.Where(j => j.JobId == "300").Sum(j => j.GpuSeconds));
+    }
+
     [Fact]
     public void TheParsableFormat_WithTrailingSeparators_IsReadToo()
     {
@@ -110,6 +138,7 @@ public sealed class SacctParserTests
     [InlineData("JobID|Account|AllocTRES|Start|End|ElapsedRaw\n1|lgai|gres/gpu=x|2026-11-28T09:00:00|2026-11-28T10:00:00|60\n", 2, "gres/gpu=x")]
     [InlineData("JobID|Account|AllocTRES|Start|End|ElapsedRaw\n1|lgai|gres/gpu=1|2026-11-28T09:00:00|2026-11-28T10:00:00|-5\n", 2, "ElapsedRaw")]
     [InlineData("JobID|Account|AllocTRES|Start|End\n1|lgai|gres/gpu=1|2026-11-28T09:00:00|Unknown\n", 2, "ElapsedRaw")]
+    [InlineData("JobID|Account|AllocTRES|Start|End|Elapsed\n1|lgai|gres/gpu=1|2026-11-28T09:00:00|Unknown|an hour\n", 2, "Elapsed 'an hour'")]
     [InlineData("JobID|Account|Start|End|ElapsedRaw\n1|lgai|2026-11-28T09:00:00|2026-11-28T10:00:00|60\n", 1, "AllocTRES")]
     [InlineData("JobID|Account|AllocTRES|Start|End|ElapsedRaw\n1||gres/gpu=1|2026-11-28T09:00:00|2026-11-28T10:00:00|60\n", 2, "Account")]
     [InlineData("", 1, "empty")]

@@ -85,6 +85,37 @@ public static class SacctParser
         return untyped ?? typed;
     }
 
+    /// <summary>Slurm's readable duration, <c>[D-]HH:MM:SS</c> or <c>MM:SS</c>, in seconds (as text, like ElapsedRaw).</summary>
+    private static string? ElapsedSeconds(string text, int lineNumber)
+    {
+        var value = text.Trim();
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        var days = 0L;
+        var dash = value.IndexOf('-', StringComparison.Ordinal);
+        if (dash > 0 && !long.TryParse(value[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out days))
+        {
+            throw new SacctFormatException(lineNumber, $"Elapsed '{value}' is not [D-]HH:MM:SS.");
+        }
+
+        var parts = value[(dash + 1)..].Split(':');
+        long seconds = 0;
+        foreach (var part in parts)
+        {
+            if (parts.Length is < 2 or > 3 || !long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > 59 && seconds > 0)
+            {
+                throw new SacctFormatException(lineNumber, $"Elapsed '{value}' is not [D-]HH:MM:SS.");
+            }
+
+            seconds = (seconds * 60) + number;
+        }
+
+        return (seconds + (days * 86_400)).ToString(CultureInfo.InvariantCulture);
+    }
+
     private static Instant CountedUntil(Instant start, Instant? end, string? elapsedRaw, int lineNumber)
     {
         if (!string.IsNullOrWhiteSpace(elapsedRaw))
@@ -198,7 +229,10 @@ public static class SacctParser
             }
 
             var end = header.End is { } endColumn ? ReadTime(fields[endColumn], zone, lineNumber, "End") : null;
-            var counted = CountedUntil(start.Value, end, header.ElapsedRaw is { } e ? fields[e] : null, lineNumber);
+            var elapsed = header.ElapsedRaw is { } raw && !string.IsNullOrWhiteSpace(fields[raw])
+                ? fields[raw]
+                : header.Elapsed is { } readable ? ElapsedSeconds(fields[readable], lineNumber) : null;
+            var counted = CountedUntil(start.Value, end, elapsed, lineNumber);
             var cluster = header.Cluster is { } c ? fields[c].Trim() : string.Empty;
             var externalId = (cluster.Length > 0 ? cluster + "/" : string.Empty)
                 + jobId + "@" + InstantPattern.ExtendedIso.Format(start.Value);
@@ -220,11 +254,12 @@ public static class SacctParser
             Start = Required(index, "Start", lineNumber);
             End = index.TryGetValue("End", out var end) ? end : null;
             ElapsedRaw = index.TryGetValue("ElapsedRaw", out var elapsed) ? elapsed : null;
+            Elapsed = index.TryGetValue("Elapsed", out var readable) ? readable : null;
             Cluster = index.TryGetValue("Cluster", out var cluster) ? cluster : null;
             State = index.TryGetValue("State", out var state) ? state : null;
-            if (End is null && ElapsedRaw is null)
+            if (End is null && ElapsedRaw is null && Elapsed is null)
             {
-                throw new SacctFormatException(lineNumber, "the header needs End or ElapsedRaw.");
+                throw new SacctFormatException(lineNumber, "the header needs End, ElapsedRaw or Elapsed.");
             }
         }
 
@@ -243,6 +278,8 @@ public static class SacctParser
         public int? End { get; }
 
         public int? ElapsedRaw { get; }
+
+        public int? Elapsed { get; }
 
         public int? Cluster { get; }
 
