@@ -47,7 +47,7 @@ public sealed class DrawdownBook(Db db, IClock clock, ProgrammeSettings programm
         }
 
         await using var session = await db.WriteAsync(cancellationToken);
-        var (stage, participation) = await FindAsync(session, stageCode, teamCode, caller, ParticipationRow.LockByStageAndTeam, cancellationToken);
+        var (stage, participation) = await ParticipationRow.FindVisibleAsync(session, stageCode, teamCode, caller, ParticipationRow.LockByStageAndTeam, cancellationToken);
         if (participation.ParsedStatus != ParticipationStatus.Active)
         {
             throw Problems.Unprocessable("participation-ended", "The participation has ended.",
@@ -84,23 +84,12 @@ public sealed class DrawdownBook(Db db, IClock clock, ProgrammeSettings programm
     public async Task<DrawdownsView> ListAsync(string stageCode, string teamCode, Caller caller, CancellationToken cancellationToken)
     {
         await using var session = await db.ReadAsync(cancellationToken);
-        var (stage, participation) = await FindAsync(session, stageCode, teamCode, caller, ParticipationRow.ByStageAndTeam, cancellationToken);
+        var (stage, participation) = await ParticipationRow.FindVisibleAsync(session, stageCode, teamCode, caller, ParticipationRow.ByStageAndTeam, cancellationToken);
         var rows = await session.QueryAsync<DrawdownRow>(OfParticipation, new { ParticipationId = participation.Id }, cancellationToken);
         var totals = (await session.QueryAsync<LedgerTotalsRow>(LedgerSql.TotalsByParticipation, new { StageId = (long?)stage.Id, TeamId = (long?)participation.TeamId }, cancellationToken))
             .SingleOrDefault() ?? new LedgerTotalsRow();
         return new DrawdownsView(stage.Code, teamCode, totals.GrantedData, totals.DrawnData, totals.BalanceData,
             rows.Select(r => new DrawdownView(r.Id, stage.Code, teamCode, r.AmountKrw, r.Vendor, r.Description, Dates.Parse(r.DrawnOn), Unix.Instant(r.CreatedUnix))).ToList());
-    }
-
-    private static async Task<(StageRow Stage, ParticipationRow Participation)> FindAsync(
-        DbSession session, string stageCode, string teamCode, Caller caller, Sql query, CancellationToken cancellationToken)
-    {
-        var stage = await session.QuerySingleOrDefaultAsync<StageRow>(StageRow.ByCode, new { Code = stageCode }, cancellationToken)
-            ?? throw Problems.NotFound("stage", stageCode);
-        var team = await TeamStore.FindVisibleAsync(session, teamCode, caller, cancellationToken);
-        var participation = await session.QuerySingleOrDefaultAsync<ParticipationRow>(query, new { StageId = stage.Id, TeamId = team.Id }, cancellationToken)
-            ?? throw Problems.NotFound("participation", $"{stageCode}/{teamCode}");
-        return (stage, participation);
     }
 
     private sealed class DrawdownRow

@@ -61,24 +61,7 @@ public sealed class FlagBook(Db db, IClock clock, AuditLog audit)
         v.ThrowIfInvalid();
 
         await using var session = await db.ReadAsync(cancellationToken);
-        long? teamId = caller.Role == Role.Team ? caller.TeamId : null;
-        if (team is not null)
-        {
-            teamId = (await TeamStore.FindVisibleAsync(session, team, caller, cancellationToken)).Id;
-        }
-
-        long? poolId = null;
-        if (pool is not null)
-        {
-            var row = await session.QuerySingleOrDefaultAsync<PoolRow>(PoolSql.ByCode, new { Code = pool }, cancellationToken);
-            if (row is null || (caller.Role == Role.Provider && !caller.MaySeePool(row.Id)))
-            {
-                throw Problems.NotFound("pool", pool);
-            }
-
-            poolId = row.Id;
-        }
-
+        var (teamId, poolId) = await ListScope.ResolveAsync(session, team, pool, caller, cancellationToken);
         var rows = (await session.QueryAsync<FlagRow>(ListPage, new
         {
             page.After,

@@ -155,7 +155,7 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
     public async Task<ParticipationView> GetAsync(string stageCode, string teamCode, Caller caller, CancellationToken cancellationToken)
     {
         await using var session = await db.ReadAsync(cancellationToken);
-        var (stage, row) = await FindAsync(session, stageCode, teamCode, caller, ParticipationRow.ByStageAndTeam, cancellationToken);
+        var (stage, row) = await ParticipationRow.FindVisibleAsync(session, stageCode, teamCode, caller, ParticipationRow.ByStageAndTeam, cancellationToken);
         var excluded = await session.QueryAsync<ExcludedPoolRow>(ParticipationRow.ExcludedPools, new { ParticipationId = row.Id }, cancellationToken);
         return row.ToView(excluded, stage.DurationDays);
     }
@@ -175,7 +175,7 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
         var cause = outcome == ParticipationStatus.Eliminated ? "elimination" : "withdrawal";
 
         await using var session = await db.WriteAsync(cancellationToken);
-        var (stage, row) = await FindAsync(session, stageCode, teamCode, caller, ParticipationRow.LockByStageAndTeam, cancellationToken);
+        var (stage, row) = await ParticipationRow.FindVisibleAsync(session, stageCode, teamCode, caller, ParticipationRow.LockByStageAndTeam, cancellationToken);
         if (row.ParsedStatus != ParticipationStatus.Active)
         {
             throw Problems.Conflict("participation-ended", "The participation has already ended.",
@@ -243,17 +243,6 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
                 [new LedgerPosting(LedgerResource.Gpu, LedgerKind.Reversal, charged, $"{cause}:{row.Id}:usage-after-end", $"{cause}: usage after the end, charged before it was recorded, reversed")],
                 caller, cancellationToken);
         }
-    }
-
-    private static async Task<(StageRow Stage, ParticipationRow Row)> FindAsync(
-        DbSession session, string stageCode, string teamCode, Caller caller, Sql query, CancellationToken cancellationToken)
-    {
-        var stage = await session.QuerySingleOrDefaultAsync<StageRow>(StageRow.ByCode, new { Code = stageCode }, cancellationToken)
-            ?? throw Problems.NotFound("stage", stageCode);
-        var team = await TeamStore.FindVisibleAsync(session, teamCode, caller, cancellationToken);
-        var row = await session.QuerySingleOrDefaultAsync<ParticipationRow>(query, new { StageId = stage.Id, TeamId = team.Id }, cancellationToken)
-            ?? throw Problems.NotFound("participation", $"{stageCode}/{teamCode}");
-        return (stage, row);
     }
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

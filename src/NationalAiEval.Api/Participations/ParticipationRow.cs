@@ -1,5 +1,8 @@
+using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Stages;
+using NationalAiEval.Api.Teams;
 using NationalAiEval.Core.Allocations;
 
 namespace NationalAiEval.Api.Participations;
@@ -44,6 +47,22 @@ public sealed class ParticipationRow
         FROM participation_excluded_pool e JOIN pool p ON p.id = e.pool_id
         WHERE e.participation_id = @ParticipationId ORDER BY p.code
         """);
+
+    /// <summary>
+    /// The participation of a team in a stage, by their codes, read with <paramref name="query"/> (plain or locking);
+    /// 404 for an unknown stage, a team the caller may not see, or a team not in the stage.
+    /// </summary>
+    public static async Task<(StageRow Stage, ParticipationRow Participation)> FindVisibleAsync(
+        DbSession session, string stageCode, string teamCode, Caller caller, Sql query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var stage = await session.QuerySingleOrDefaultAsync<StageRow>(StageRow.ByCode, new { Code = stageCode }, cancellationToken)
+            ?? throw Problems.NotFound("stage", stageCode);
+        var team = await TeamStore.FindVisibleAsync(session, teamCode, caller, cancellationToken);
+        var participation = await session.QuerySingleOrDefaultAsync<ParticipationRow>(query, new { StageId = stage.Id, TeamId = team.Id }, cancellationToken)
+            ?? throw Problems.NotFound("participation", $"{stageCode}/{teamCode}");
+        return (stage, participation);
+    }
 
     public long Id { get; init; }
     public long StageId { get; init; }
