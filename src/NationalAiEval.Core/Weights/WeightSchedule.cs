@@ -21,6 +21,10 @@ public sealed class WeightSchedule
 
     public IEnumerable<string> Models => _byModel.Keys;
 
+    /// <summary>The instants at which a model's weight changes.</summary>
+    public IEnumerable<Instant> VersionsOf(string gpuModel) =>
+        _byModel.TryGetValue(gpuModel, out var versions) ? versions.Select(v => v.EffectiveFrom) : [];
+
     /// <summary>The weight in force at <paramref name="at"/>, or null when the model has none yet.</summary>
     public int? PerMilleAt(string gpuModel, Instant at)
     {

@@ -1,0 +1,398 @@
+using Google.OrTools.Graph;
+using NodaTime;
+
+namespace NationalAiEval.Core.Planning;
+
+/// <summary>
+/// The equal-share planner (DESIGN section 5). The problem is a flow network: each participation draws equivalent
+/// GPU-time (in milli-EGH) from the (pool, segment) cells its window, eligibility and exclusions allow; a cell holds
+/// its free GPUs times its hours times its weight. OR-Tools solves it: the largest equal share by bisection over
+/// max-flow feasibility, the bottlenecks from the minimum cut at the entitlement, the cheapest extra lease lines and
+/// the plan itself by min-cost flow. Whole GPUs (or nodes) come from <see cref="WrapAround"/>, which is exact, so no
+/// integer programme is needed.
+/// </summary>
+public static class EqualSharePlanner
+{
+    private const long MilliEghSecondsPerUnit = 3600;
+
+    public static EqualShare Analyse(PlanningProblem problem) => Analyse(PlanningTimeline.Build(problem));
+
+    public static Plan Plan(PlanningProblem problem)
+    {
+        var timeline = PlanningTimeline.Build(problem);
+        var share = Analyse(timeline);
+        var target = Math.Min(problem.EntitlementMilliEghSeconds, share.MaxEqualShareMilliEghSeconds);
+        var flows = PlanFlows(timeline, target);
+        var (allocations, planned) = WrapAround.Allocate(timeline, flows);
+        var shares = problem.Participations
+            .Select((p, i) => new PlannedShare(p.ParticipationId, p.ReceivedMilliEghSeconds, planned[i]))
+            .ToList();
+        return new Plan(share, target, allocations, shares, Unallocated(timeline, allocations));
+    }
+
+    private static EqualShare Analyse(PlanningTimeline timeline)
+    {
+        var problem = timeline.Problem;
+        var entitlement = problem.EntitlementMilliEghSeconds;
+        if (problem.Participations.Count == 0)
+        {
+            return new EqualShare(entitlement, entitlement, [], [], []);
+        }
+
+        using var network = new Network(timeline);
+        var received = problem.Participations.Select(p => p.ReceivedMilliEghSeconds).ToArray();
+        long lo = 0;
+        var hi = (received.Max() / MilliEghSecondsPerUnit) + network.TotalCapacity + 1;
+        while (hi - lo > 1)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            if (network.Feasible(Demands(problem, mid * MilliEghSecondsPerUnit)))
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        var maxShare = lo * MilliEghSecondsPerUnit;
+        if (maxShare >= entitlement)
+        {
+            return new EqualShare(maxShare, entitlement, [], [], []);
+        }
+
+        network.Feasible(Demands(problem, entitlement));
+        var (leases, unreachable) = ExtraLeases(timeline);
+        return new EqualShare(maxShare, entitlement, network.Bottlenecks(), leases, unreachable);
+    }
+
+    /// <summary>What each participation still needs to reach <paramref name="share"/>, in milli-EGH (rounded up).</summary>
+    private static long[] Demands(PlanningProblem problem, long share) =>
+        problem.Participations
+            .Select(p => Math.Max(0, (share - p.ReceivedMilliEghSeconds + MilliEghSecondsPerUnit - 1) / MilliEghSecondsPerUnit))
+            .ToArray();
+
+    /// <summary>
+    /// The cheapest extra lease lines that let every participation reach the entitlement: a min-cost flow where each
+    /// cell may also draw from an unlimited extra line at the pool's current rate. Extra GPUs are rounded up, so adding
+    /// the lines as leases makes the entitlement reachable.
+    /// </summary>
+    private static (List<ExtraLease> Leases, List<long> Unreachable) ExtraLeases(PlanningTimeline timeline)
+    {
+        var problem = timeline.Problem;
+        var demands = Demands(problem, problem.EntitlementMilliEghSeconds);
+        var total = demands.Sum();
+        using var flow = new MinCostFlow();
+        var cells = Cells(timeline);
+        var unreachable = new List<long>();
+        for (var p = 0; p < problem.Participations.Count; p++)
+        {
+            flow.AddArcWithCapacityAndUnitCost(Source, ParticipationNode(p), demands[p], 0);
+            var any = false;
+            foreach (var (k, s) in cells.Where(c => timeline.Allows(problem.Participations[p], c.Pool, c.Segment)))
+            {
+                flow.AddArcWithCapacityAndUnitCost(ParticipationNode(p), CellNode(timeline, k, s), total, 0);
+                any = true;
+            }
+
+            if (!any && demands[p] > 0)
+            {
+                unreachable.Add(problem.Participations[p].ParticipationId);
+            }
+        }
+
+        var extraArcs = new Dictionary<(int Pool, int Segment), int>();
+        foreach (var (k, s) in cells)
+        {
+            flow.AddArcWithCapacityAndUnitCost(CellNode(timeline, k, s), Sink, timeline.CapacityMilliEgh(k, s), 0);
+            var cost = Math.Max(1, problem.Pools[k].CurrentKrwPerGpuHour * 1000 / timeline.PerMille[k, s]);
+            extraArcs[(k, s)] = flow.AddArcWithCapacityAndUnitCost(CellNode(timeline, k, s), Sink, total, cost);
+        }
+
+        flow.SetNodeSupply(Source, total);
+        flow.SetNodeSupply(Sink, -total);
+        if (unreachable.Count > 0 || flow.Solve() != MinCostFlow.Status.OPTIMAL)
+        {
+            return ([], unreachable);
+        }
+
+        var leases = new List<ExtraLease>();
+        foreach (var k in Enumerable.Range(0, problem.Pools.Count))
+        {
+            var pool = problem.Pools[k];
+            var unit = problem.WholeNodes ? pool.GpusPerNode : 1;
+            ExtraLease? open = null;
+            for (var s = 0; s < timeline.Segments.Length; s++)
+            {
+                var extra = extraArcs.TryGetValue((k, s), out var arc) ? flow.Flow(arc) : 0;
+                var seconds = timeline.Seconds(s);
+                var gpus = extra == 0 ? 0 : CeilDiv(CeilDiv(extra * MilliEghSecondsPerUnit, timeline.PerMille[k, s] * seconds), unit) * unit;
+                if (open is not null && (gpus != open.Gpus || open.Span.End != timeline.Segments[s].Start))
+                {
+                    leases.Add(open);
+                    open = null;
+                }
+
+                if (gpus == 0)
+                {
+                    continue;
+                }
+
+                var gpuSeconds = gpus * seconds;
+                var krw = CeilDiv(gpuSeconds * pool.CurrentKrwPerGpuHour, 3600);
+                open = open is null
+                    ? new ExtraLease(pool.PoolId, gpus, timeline.Segments[s], gpuSeconds, krw)
+                    : open with { Span = new Interval(open.Span.Start, timeline.Segments[s].End), GpuSeconds = open.GpuSeconds + gpuSeconds, Krw = open.Krw + krw };
+            }
+
+            if (open is not null)
+            {
+                leases.Add(open);
+            }
+        }
+
+        return (leases, unreachable);
+    }
+
+    /// <summary>
+    /// The plan's flows: every participation gets exactly its demand; among all such flows, the one that uses the most
+    /// valuable leased capacity (priced at the most expensive line of the cell), so the least money is left idle, and
+    /// among equals the earliest cells, so teams that started first use capacity a late team cannot use yet.
+    /// </summary>
+    private static long[,,] PlanFlows(PlanningTimeline timeline, long target)
+    {
+        var problem = timeline.Problem;
+        var demands = Demands(problem, target);
+        var total = demands.Sum();
+        var cells = Cells(timeline);
+        var segments = timeline.Segments.Length;
+        var value = cells.ToDictionary(c => c, c => timeline.TopPrice(c.Pool, c.Segment) * 1000 / timeline.PerMille[c.Pool, c.Segment]);
+        var maxValue = value.Values.DefaultIfEmpty(0).Max();
+
+        // Value must outweigh the time preference; both together must not overflow 64-bit costs.
+        var timeWeight = (decimal)maxValue * (segments + 1) * Math.Max(1, total) < 4e18m ? segments + 1L : 0L;
+        using var flow = new MinCostFlow();
+        var arcs = new List<(int P, int K, int S, int Arc)>();
+        for (var p = 0; p < problem.Participations.Count; p++)
+        {
+            flow.AddArcWithCapacityAndUnitCost(Source, ParticipationNode(p), demands[p], 0);
+            foreach (var (k, s) in cells.Where(c => timeline.Allows(problem.Participations[p], c.Pool, c.Segment)))
+            {
+                var arc = flow.AddArcWithCapacityAndUnitCost(ParticipationNode(p), CellNode(timeline, k, s), timeline.CapacityMilliEgh(k, s), timeWeight == 0 ? 0 : s);
+                arcs.Add((p, k, s, arc));
+            }
+        }
+
+        foreach (var (k, s) in cells)
+        {
+            flow.AddArcWithCapacityAndUnitCost(CellNode(timeline, k, s), Sink, timeline.CapacityMilliEgh(k, s), -value[(k, s)] * Math.Max(1, timeWeight));
+        }
+
+        flow.SetNodeSupply(Source, total);
+        flow.SetNodeSupply(Sink, -total);
+        var flows = new long[problem.Participations.Count, problem.Pools.Count, segments];
+        if (total == 0)
+        {
+            return flows;
+        }
+
+        if (flow.Solve() != MinCostFlow.Status.OPTIMAL)
+        {
+            throw new InvalidOperationException("The equal share was feasible but the plan's flow is not: the network is inconsistent.");
+        }
+
+        foreach (var (p, k, s, arc) in arcs)
+        {
+            flows[p, k, s] = flow.Flow(arc);
+        }
+
+        return flows;
+    }
+
+    private static List<UnallocatedCapacity> Unallocated(PlanningTimeline timeline, IReadOnlyList<PlannedAllocation> allocations)
+    {
+        var problem = timeline.Problem;
+        var result = new List<UnallocatedCapacity>();
+        for (var k = 0; k < problem.Pools.Count; k++)
+        {
+            var pool = problem.Pools[k];
+            var planned = allocations.Where(a => a.PoolId == pool.PoolId).ToList();
+            long idleSeconds = 0, krw = 0;
+            for (var s = 0; s < timeline.Segments.Length; s++)
+            {
+                var span = timeline.Segments[s];
+                var seconds = timeline.Seconds(s);
+                var lines = pool.Leases.Where(l => l.Span.Contains(span.Start)).OrderBy(l => l.KrwPerGpuHour).ToList();
+                var used = (pool.Locked.Where(a => a.Span.Contains(span.Start)).Sum(a => a.Gpus) * seconds)
+                    + planned.Sum(a => a.Gpus * Overlap(a.Span, span));
+
+                // Used capacity comes from the cheapest lines first, so what stays idle is priced at the dearest.
+                foreach (var line in lines)
+                {
+                    var lineSeconds = line.Gpus * seconds;
+                    var usedHere = Math.Min(used, lineSeconds);
+                    used -= usedHere;
+                    idleSeconds += lineSeconds - usedHere;
+                    krw += (lineSeconds - usedHere) * line.KrwPerGpuHour / 3600;
+                }
+            }
+
+            result.Add(new UnallocatedCapacity(pool.PoolId, idleSeconds, krw));
+        }
+
+        return result;
+    }
+
+    private static long Overlap(Interval a, Interval b)
+    {
+        var start = a.Start > b.Start ? a.Start : b.Start;
+        var end = a.End < b.End ? a.End : b.End;
+        return end > start ? (long)(end - start).TotalSeconds : 0;
+    }
+
+    private static List<(int Pool, int Segment)> Cells(PlanningTimeline timeline) =>
+        (from k in Enumerable.Range(0, timeline.Problem.Pools.Count)
+         from s in Enumerable.Range(0, timeline.Segments.Length)
+         where timeline.PerMille[k, s] > 0
+         select (k, s)).ToList();
+
+    private static long CeilDiv(long a, long b) => (a + b - 1) / b;
+
+    private const int Source = 0;
+    private const int Sink = 1;
+
+    private static int ParticipationNode(int p) => 2 + p;
+
+    private static int CellNode(PlanningTimeline timeline, int pool, int segment) =>
+        2 + timeline.Problem.Participations.Count + (pool * timeline.Segments.Length) + segment;
+
+    /// <summary>The max-flow network, built once and re-solved with new demands during the bisection.</summary>
+    private sealed class Network : IDisposable
+    {
+        private readonly PlanningTimeline _timeline;
+        private readonly MaxFlow _flow = new();
+        private readonly int[] _sourceArcs;
+        private readonly List<(int Tail, int Head, int Arc)> _arcs = [];
+        private readonly Dictionary<int, (int Pool, int Segment)> _cellOfSinkArc = [];
+
+        public Network(PlanningTimeline timeline)
+        {
+            _timeline = timeline;
+            var problem = timeline.Problem;
+            _sourceArcs = new int[problem.Participations.Count];
+            for (var p = 0; p < problem.Participations.Count; p++)
+            {
+                _sourceArcs[p] = Add(Source, ParticipationNode(p), 0);
+            }
+
+            foreach (var (k, s) in Cells(timeline))
+            {
+                var capacity = timeline.CapacityMilliEgh(k, s);
+                if (capacity == 0)
+                {
+                    continue;
+                }
+
+                TotalCapacity += capacity;
+                _cellOfSinkArc[Add(CellNode(timeline, k, s), Sink, capacity)] = (k, s);
+                for (var p = 0; p < problem.Participations.Count; p++)
+                {
+                    if (timeline.Allows(problem.Participations[p], k, s))
+                    {
+                        Add(ParticipationNode(p), CellNode(timeline, k, s), capacity);
+                    }
+                }
+            }
+        }
+
+        public long TotalCapacity { get; private set; }
+
+        public void Dispose() => _flow.Dispose();
+
+        public bool Feasible(long[] demands)
+        {
+            for (var p = 0; p < demands.Length; p++)
+            {
+                _flow.SetArcCapacity(_sourceArcs[p], demands[p]);
+            }
+
+            var needed = demands.Sum();
+            return needed == 0 || (_flow.Solve(Source, Sink) == MaxFlow.Status.OPTIMAL && _flow.OptimalFlow() == needed);
+        }
+
+        /// <summary>
+        /// After an infeasible solve: the cells on the source side of the minimum cut whose capacity is all used.
+        /// Adding capacity anywhere else cannot help; adding it there can.
+        /// </summary>
+        public List<Bottleneck> Bottlenecks()
+        {
+            var residual = new Dictionary<int, List<int>>();
+            foreach (var (tail, head, arc) in _arcs)
+            {
+                if (_flow.Flow(arc) < _flow.Capacity(arc))
+                {
+                    Edge(residual, tail, head);
+                }
+
+                if (_flow.Flow(arc) > 0)
+                {
+                    Edge(residual, head, tail);
+                }
+            }
+
+            var reached = new HashSet<int> { Source };
+            var queue = new Queue<int>([Source]);
+            while (queue.Count > 0)
+            {
+                foreach (var next in residual.GetValueOrDefault(queue.Dequeue()) ?? [])
+                {
+                    if (reached.Add(next))
+                    {
+                        queue.Enqueue(next);
+                    }
+                }
+            }
+
+            var cells = _cellOfSinkArc
+                .Where(c => reached.Contains(CellNode(_timeline, c.Value.Pool, c.Value.Segment)))
+                .Select(c => c.Value)
+                .OrderBy(c => c.Pool).ThenBy(c => c.Segment)
+                .ToList();
+            var result = new List<Bottleneck>();
+            foreach (var (k, s) in cells)
+            {
+                var pool = _timeline.Problem.Pools[k].PoolId;
+                var span = _timeline.Segments[s];
+                var free = _timeline.FreeGpus[k, s];
+                if (result.Count > 0 && result[^1].PoolId == pool && result[^1].Span.End == span.Start && result[^1].FreeGpus == free)
+                {
+                    result[^1] = result[^1] with { Span = new Interval(result[^1].Span.Start, span.End) };
+                }
+                else
+                {
+                    result.Add(new Bottleneck(pool, span, free));
+                }
+            }
+
+            return result;
+        }
+
+        private static void Edge(Dictionary<int, List<int>> graph, int from, int to)
+        {
+            if (!graph.TryGetValue(from, out var list))
+            {
+                graph[from] = list = [];
+            }
+
+            list.Add(to);
+        }
+
+        private int Add(int tail, int head, long capacity)
+        {
+            var arc = _flow.AddArcWithCapacity(tail, head, capacity);
+            _arcs.Add((tail, head, arc));
+            return arc;
+        }
+    }
+}

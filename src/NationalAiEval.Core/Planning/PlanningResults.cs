@@ -1,0 +1,41 @@
+using NodaTime;
+
+namespace NationalAiEval.Core.Planning;
+
+/// <summary>A pool and a stretch of time whose capacity limits the equal share (from the minimum cut).</summary>
+public sealed record Bottleneck(long PoolId, Interval Span, long FreeGpus);
+
+/// <summary>Extra GPUs to lease on a pool over a span, which together with the other lines closes the shortfall.</summary>
+public sealed record ExtraLease(long PoolId, long Gpus, Interval Span, long GpuSeconds, long Krw);
+
+/// <summary>
+/// The largest equivalent amount every participation can reach (what it received plus what the leases can still
+/// give it, equally), and when that is short of the entitlement, the certificate: bottlenecks and the cheapest extra
+/// lease lines that make the entitlement reachable, priced at each pool's current rate.
+/// </summary>
+public sealed record EqualShare(
+    long MaxEqualShareMilliEghSeconds, long EntitlementMilliEghSeconds, IReadOnlyList<Bottleneck> Bottlenecks, IReadOnlyList<ExtraLease> ExtraLeases,
+    IReadOnlyList<long> ParticipationsWithoutCapacity)
+{
+    public bool Feasible => MaxEqualShareMilliEghSeconds >= EntitlementMilliEghSeconds;
+}
+
+/// <summary>One allocation of the plan: whole GPUs (or nodes) of a pool for a participation over a span.</summary>
+public sealed record PlannedAllocation(long ParticipationId, long PoolId, long Gpus, Interval Span);
+
+/// <summary>Leased capacity the plan leaves unallocated on a pool from the planning start, priced at its most expensive lines.</summary>
+public sealed record UnallocatedCapacity(long PoolId, long GpuSeconds, long Krw);
+
+/// <summary>What each participation gets: locked before the start, planned after it, in milli-EGH-seconds.</summary>
+public sealed record PlannedShare(long ParticipationId, long ReceivedMilliEghSeconds, long PlannedMilliEghSeconds)
+{
+    public long TotalMilliEghSeconds => ReceivedMilliEghSeconds + PlannedMilliEghSeconds;
+}
+
+/// <summary>
+/// A plan: allocations that give every participation the entitlement (or, when the leases cannot, the largest equal
+/// share), the capacity left unallocated per pool, and the equal-share analysis behind it.
+/// </summary>
+public sealed record Plan(
+    EqualShare Capacity, long TargetMilliEghSeconds, IReadOnlyList<PlannedAllocation> Allocations, IReadOnlyList<PlannedShare> Shares,
+    IReadOnlyList<UnallocatedCapacity> Unallocated);
