@@ -45,6 +45,19 @@ public sealed class DemoProcessTests : IDisposable
         var lgData = Assert.Single((await (await finance.GetAsync("/api/v1/teams/lg-ai-research/quota")).ExpectAsync(HttpStatusCode.OK)).Items("stages"));
         Assert.Equal(800_000_000, lgData.GetProperty("dataGrant").Long("drawnKrw"));
 
+        // The planner's story: from the stage's start, with Motif joining on 2026-02-20, every team gets the same; a team
+        // joining in December would be short, and the certificate says which lease closes the gap.
+        var replanned = await (await manager.PostJsonAsync("/api/v1/stages/stage-2/plan/preview", new { whatIf = new { asOf = "2026-01-15T15:00:00Z" } }))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(4, replanned.Items("participations").Length);
+        Assert.All(replanned.Items("participations"), p => Assert.InRange(p.Decimal("totalGpuHours"), 2_764_799m, 2_764_800m));
+        var late = await (await manager.PostJsonAsync("/api/v1/stages/stage-2/plan/preview",
+            new { whatIf = new { joins = new[] { new { team = "late-lab", joinDate = "2026-12-01", kind = "rechallenge" } } } })).ExpectAsync(HttpStatusCode.OK);
+        var shortfall = late.GetProperty("capacity");
+        Assert.False(shortfall.GetProperty("feasible").GetBoolean());
+        Assert.NotEmpty(shortfall.Items("bottlenecks"));
+        Assert.Contains(shortfall.Items("extraLeases"), l => l.Text("pool") == "nhn-gov-b200");
+
         using var nhn = service.Client(keys["NAE_PROVIDER_NHN_KEY"]);
         Assert.Equal(["nhn-gov-b200"], (await (await nhn.GetAsync("/api/v1/pools")).ExpectAsync(HttpStatusCode.OK)).Items().Select(p => p.Text("code")));
         var capacity = await (await nhn.GetAsync("/api/v1/pools/nhn-gov-b200/capacity")).ExpectAsync(HttpStatusCode.OK);

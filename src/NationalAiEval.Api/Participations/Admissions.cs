@@ -39,12 +39,6 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
         ORDER BY p.id
         """);
 
-    private static readonly Sql ExcludedOfStage = Sql.Portable("""
-        SELECT e.participation_id, p.id AS pool_id, p.code AS pool_code
-        FROM participation_excluded_pool e JOIN pool p ON p.id = e.pool_id JOIN participation pa ON pa.id = e.participation_id
-        WHERE pa.stage_id = @StageId ORDER BY p.code
-        """);
-
     private static readonly Sql AllocationsEndingAfter = Sql.Portable("""
         SELECT id, pool_id, gpus, start_unix, end_unix, version FROM allocation
         WHERE participation_id = @ParticipationId AND end_unix > @AtUnix ORDER BY id
@@ -148,7 +142,7 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
             ?? throw Problems.NotFound("stage", stageCode);
         var onlyTeam = caller.ReadsEverything ? null : caller.TeamId;
         var rows = (await session.QueryAsync<ParticipationRow>(ListPage, new { StageId = stage.Id, page.After, page.Take, OnlyTeamId = onlyTeam }, cancellationToken)).ToList();
-        var excluded = (await session.QueryAsync<ExcludedPoolRow>(ExcludedOfStage, new { StageId = stage.Id }, cancellationToken)).ToLookup(e => e.ParticipationId);
+        var excluded = (await session.QueryAsync<ExcludedPoolRow>(ParticipationRow.ExcludedOfStage, new { StageId = stage.Id }, cancellationToken)).ToLookup(e => e.ParticipationId);
         return page.Cut(rows, r => r.Id, r => r.ToView(excluded[r.Id], stage.DurationDays));
     }
 

@@ -42,6 +42,18 @@ public sealed class ParticipationRow
         WHERE p.team_id = @TeamId ORDER BY p.id
         """);
 
+    public static readonly Sql OfStage = Sql.Portable($"""
+        SELECT {Columns}
+        FROM participation p JOIN stage s ON s.id = p.stage_id JOIN team t ON t.id = p.team_id
+        WHERE p.stage_id = @StageId ORDER BY p.id
+        """);
+
+    public static readonly Sql ExcludedOfStage = Sql.Portable("""
+        SELECT e.participation_id, p.id AS pool_id, p.code AS pool_code
+        FROM participation_excluded_pool e JOIN pool p ON p.id = e.pool_id JOIN participation pa ON pa.id = e.participation_id
+        WHERE pa.stage_id = @StageId ORDER BY p.code
+        """);
+
     public static readonly Sql ExcludedPools = Sql.Portable("""
         SELECT e.participation_id, p.id AS pool_id, p.code AS pool_code
         FROM participation_excluded_pool e JOIN pool p ON p.id = e.pool_id

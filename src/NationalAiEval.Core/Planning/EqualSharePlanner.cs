@@ -286,27 +286,24 @@ public static class EqualSharePlanner
                 _sourceArcs[p] = Add(Source, ParticipationNode(p), 0);
             }
 
-            foreach (var (k, s) in Cells(timeline))
+            // Cells with nothing free stay in the network: when a team can only use those, they are its bottleneck.
+            var cells = Cells(timeline);
+            TotalCapacity = cells.Sum(c => timeline.CapacityMilliEgh(c.Pool, c.Segment));
+            foreach (var (k, s) in cells)
             {
-                var capacity = timeline.CapacityMilliEgh(k, s);
-                if (capacity == 0)
-                {
-                    continue;
-                }
-
-                TotalCapacity += capacity;
-                _cellOfSinkArc[Add(CellNode(timeline, k, s), Sink, capacity)] = (k, s);
+                _cellOfSinkArc[Add(CellNode(timeline, k, s), Sink, timeline.CapacityMilliEgh(k, s))] = (k, s);
                 for (var p = 0; p < problem.Participations.Count; p++)
                 {
                     if (timeline.Allows(problem.Participations[p], k, s))
                     {
-                        Add(ParticipationNode(p), CellNode(timeline, k, s), capacity);
+                        // Never binding, so that a minimum cut runs through cells' capacities (or demands), not through these.
+                        Add(ParticipationNode(p), CellNode(timeline, k, s), TotalCapacity + 1);
                     }
                 }
             }
         }
 
-        public long TotalCapacity { get; private set; }
+        public long TotalCapacity { get; }
 
         public void Dispose() => _flow.Dispose();
 

@@ -16,6 +16,7 @@ using NationalAiEval.Api.Infrastructure.OpenApi;
 using NationalAiEval.Api.Keys;
 using NationalAiEval.Api.Ledger;
 using NationalAiEval.Api.Participations;
+using NationalAiEval.Api.Planning;
 using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Quota;
 using NationalAiEval.Api.Reconciliation;
@@ -57,6 +58,7 @@ public static class ServiceSetup
         services.AddSingleton<AllocationBook>();
         services.AddSingleton<QuotaReader>();
         services.AddSingleton<UsageWriter>();
+        services.AddSingleton<StagePlanner>();
         services.AddSingleton<SlurmLimits>();
         services.AddSingleton<DrawdownBook>();
         services.AddSingleton<TeamUsageReader>();
@@ -102,6 +104,7 @@ public static class ServiceSetup
         app.MapTeamUsage();
         app.MapReconciliation();
         app.MapFlags();
+        app.MapPlanning();
         app.MapEnforcement();
         app.MapDrawdowns();
         app.MapLedger();

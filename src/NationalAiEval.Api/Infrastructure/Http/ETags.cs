@@ -17,7 +17,10 @@ public static class ETags
     }
 
     /// <summary>Throws 428 without If-Match and 412 when it names another version than <paramref name="currentVersion"/>.</summary>
-    public static void RequireMatch(HttpRequest request, long currentVersion)
+    public static void RequireMatch(HttpRequest request, long currentVersion) => RequireMatch(request, For(currentVersion));
+
+    /// <summary>Throws 428 without If-Match and 412 when it names another tag than <paramref name="current"/> (quoted).</summary>
+    public static void RequireMatch(HttpRequest request, string current)
     {
         ArgumentNullException.ThrowIfNull(request);
         var header = request.Headers.IfMatch.ToString();
@@ -26,7 +29,6 @@ public static class ETags
             throw Problems.PreconditionRequired();
         }
 
-        var current = For(currentVersion);
         var matches = header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Any(tag => tag == "*" || tag == current || tag == "W/" + current);
         if (!matches)

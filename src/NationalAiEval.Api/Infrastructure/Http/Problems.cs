@@ -89,12 +89,12 @@ public static class Problems
             Detail = "Send the ETag from your last GET in an If-Match header, so that you never overwrite a change you have not seen.",
         });
 
-    public static ProblemException PreconditionFailed(string currentEtag) =>
+    public static ProblemException PreconditionFailed(string currentEtag, string? advice = null) =>
         new(new ProblemDetails
         {
             Status = StatusCodes.Status412PreconditionFailed,
             Type = TypePrefix + "precondition-failed",
             Title = "The resource changed since you read it.",
-            Detail = $"If-Match does not match the current ETag {currentEtag}. Read it again and retry.",
+            Detail = $"If-Match does not match the current ETag {currentEtag}. {advice ?? "Read it again and retry."}",
         });
 }

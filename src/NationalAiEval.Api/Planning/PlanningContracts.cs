@@ -1,0 +1,65 @@
+using NationalAiEval.Api.Participations;
+using NodaTime;
+
+namespace NationalAiEval.Api.Planning;
+
+/// <summary>
+/// A plan request. <see cref="WholeNodes"/> allocates whole nodes of each pool instead of whole GPUs.
+/// <see cref="WhatIf"/> makes the plan hypothetical: it is computed as if the changes were real, and never committed.
+/// </summary>
+public sealed record PlanRequest(bool? WholeNodes, WhatIfRequest? WhatIf);
+
+/// <summary>
+/// Hypothetical changes: teams that join (a re-challenge team on a date), eliminations, extra lease lines, and an
+/// instant to plan from instead of now (allocations before it are kept, as received).
+/// </summary>
+public sealed record WhatIfRequest(
+    IReadOnlyList<WhatIfJoin>? Joins, IReadOnlyList<WhatIfElimination>? Eliminations, IReadOnlyList<WhatIfLease>? Leases, Instant? AsOf);
+
+public sealed record WhatIfJoin(string? Team, LocalDate? JoinDate, ParticipationKind? Kind, LocalDate? EligibleFrom, IReadOnlyList<string>? ExcludedPools);
+
+public sealed record WhatIfElimination(string? Team, Instant? EffectiveAt);
+
+public sealed record WhatIfLease(string? Pool, long? Gpus, Instant? Start, Instant? End, long? KrwPerGpuHour);
+
+/// <summary>A stretch of a pool's capacity that limits the equal share (from the minimum cut).</summary>
+public sealed record BottleneckView(string Pool, string GpuModel, Instant From, Instant To, long FreeGpus);
+
+/// <summary>An extra lease line that, with the others, would close the shortfall; priced at the pool's current rate.</summary>
+public sealed record ExtraLeaseView(string Pool, string GpuModel, long Gpus, Instant From, Instant To, decimal GpuHours, long Krw);
+
+/// <summary>The extra lease summed by GPU model: how many GPU-hours of which model, over which dates, for how much.</summary>
+public sealed record ExtraByModelView(string GpuModel, Instant From, Instant To, decimal GpuHours, long Krw);
+
+/// <summary>
+/// Whether the equal promise can be kept: the largest equivalent GPU-hours every active participation can reach
+/// (what it already received plus what the leases in force can still give it), and when that is short of the
+/// entitlement, the certificate: the bottlenecks and the cheapest extra lease that would close the gap.
+/// </summary>
+public sealed record CapacityAnalysis(
+    string Stage, Instant From, decimal EntitlementGpuHours, decimal MaxEqualShareGpuHours, bool Feasible,
+    IReadOnlyList<BottleneckView> Bottlenecks, IReadOnlyList<ExtraLeaseView> ExtraLeases, IReadOnlyList<ExtraByModelView> ExtraByModel,
+    long ExtraLeaseKrw, IReadOnlyList<string> TeamsWithoutCapacity);
+
+public sealed record PlannedParticipation(
+    string Team, bool Hypothetical, Instant WindowStart, Instant WindowEnd, decimal ReceivedGpuHours, decimal PlannedGpuHours, decimal TotalGpuHours,
+    int Allocations, int GpuCountChanges);
+
+public sealed record PlannedAllocationView(
+    string Team, string Pool, string GpuModel, long Gpus, Instant Start, Instant End, decimal RawGpuHours, decimal EquivalentGpuHours);
+
+public sealed record UnallocatedView(string Pool, decimal GpuHours, long Krw);
+
+/// <summary>
+/// A previewed plan: allocations from <see cref="From"/> on that give every active participation the same total, the
+/// capacity left unallocated per pool, and the analysis behind it. Commit it by <see cref="PlanId"/> with its ETag.
+/// </summary>
+public sealed record PlanView(
+    string PlanId, string Stage, Instant From, bool Hypothetical, bool WholeNodes, CapacityAnalysis Capacity, decimal TargetGpuHours,
+    IReadOnlyList<PlannedParticipation> Participations, IReadOnlyList<PlannedAllocationView> Allocations, IReadOnlyList<UnallocatedView> Unallocated,
+    decimal UnallocatedGpuHours, long UnallocatedKrw);
+
+/// <summary>Commits a previewed plan; the preview's ETag goes in If-Match.</summary>
+public sealed record CommitPlanRequest(string? PlanId);
+
+public sealed record PlanCommitted(string PlanId, int AllocationsCreated, int AllocationsShortened, int AllocationsRemoved);

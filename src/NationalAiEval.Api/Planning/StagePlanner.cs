@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Text.Json;
+using NationalAiEval.Api.Audit;
+using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Core.Capacity;
+using NationalAiEval.Core.Planning;
+using NationalAiEval.Core.Units;
+using NationalAiEval.Core.Usage;
+using NodaTime;
+
+namespace NationalAiEval.Api.Planning;
+
+/// <summary>
+/// The planner for a stage (DESIGN section 5): whether the equal promise can be kept, a plan that keeps it, what-ifs,
+/// and committing a previewed plan. Plans start at the next whole hour (or a what-if's <c>asOf</c>); what the
+/// participations were allocated before that is kept and counted as received.
+/// </summary>
+public sealed class StagePlanner(Db db, IClock clock, AuditLog audit)
+{
+    /// <summary>A preview older than this is refused at commit: plan again.</summary>
+    public static readonly Duration PreviewLifetime = Duration.FromDays(1);
+
+    private static readonly Sql InsertPreview = Sql.Portable("""
+        INSERT INTO plan_preview (id, stage_id, created_unix, created_by_key, from_unix, fingerprint, hypothetical, whole_nodes, allocations_json)
+        VALUES (@Id, @StageId, @CreatedUnix, @CreatedByKey, @FromUnix, @Fingerprint, @Hypothetical, @WholeNodes, @AllocationsJson)
+        """);
+
+    private static readonly Sql PreviewById = Sql.Portable("""
+        SELECT id, stage_id, created_unix, from_unix, fingerprint, hypothetical, whole_nodes, allocations_json, committed_unix
+        FROM plan_preview WHERE id = @Id AND stage_id = @StageId
+        """);
+
+    private static readonly Sql MarkCommitted = Sql.Portable("UPDATE plan_preview SET committed_unix = @Now WHERE id = @Id AND committed_unix IS NULL");
+
+    /// <summary>A commit rewrites allocations on any pool: it serialises with every allocator (SQLite's write lock already does).</summary>
+    private static readonly Sql LockPools = new(
+        sqlite: "SELECT COUNT(*) FROM pool",
+        sqlServer: "SELECT COUNT(*) FROM pool WITH (UPDLOCK, HOLDLOCK)");
+
+    private static readonly Sql Shorten = Sql.Portable("UPDATE allocation SET end_unix = @EndUnix, version = version + 1 WHERE id = @Id");
+
+    private static readonly Sql Delete = Sql.Portable("DELETE FROM allocation WHERE id = @Id");
+
+    private static readonly Sql Insert = Sql.InsertReturningId(
+        "allocation", "participation_id, pool_id, gpus, start_unix, end_unix, created_unix", "@ParticipationId, @PoolId, @Gpus, @StartUnix, @EndUnix, @CreatedUnix");
+
+    public async Task<CapacityAnalysis> CapacityAsync(string stageCode, CancellationToken cancellationToken)
+    {
+        await using var session = await db.ReadAsync(cancellationToken);
+        var inputs = await PlanningInputs.LoadAsync(session, stageCode, cancellationToken);
+        var from = Start(null);
+        var (problem, teams, _) = inputs.Problem(from, false, null);
+        return Analysis(inputs, problem, teams, EqualSharePlanner.Analyse(problem));
+    }
+
+    public async Task<(PlanView View, string ETag)> PreviewAsync(string stageCode, PlanRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
+        PlanningInputs inputs;
+        await using (var read = await db.ReadAsync(cancellationToken))
+        {
+            inputs = await PlanningInputs.LoadAsync(read, stageCode, cancellationToken);
+        }
+
+        var v = new Validator();
+        inputs.Validate(request.WhatIf, v);
+        v.ThrowIfInvalid();
+
+        var from = Start(request.WhatIf?.AsOf);
+        var wholeNodes = request.WholeNodes ?? false;
+        var hypothetical = request.WhatIf is not null;
+        var (problem, teams, joined) = inputs.Problem(from, wholeNodes, request.WhatIf);
+        var plan = await Task.Run(() => EqualSharePlanner.Plan(problem), cancellationToken);
+
+        var id = Guid.NewGuid().ToString("N");
+        var view = View(id, inputs, problem, teams, joined, plan, hypothetical);
+        await using var write = await db.WriteAsync(cancellationToken);
+        await write.ExecuteAsync(InsertPreview, new
+        {
+            Id = id,
+            StageId = inputs.Stage.Id,
+            CreatedUnix = Unix.Seconds(clock.GetCurrentInstant()),
+            CreatedByKey = caller.KeyId,
+            FromUnix = Unix.Seconds(from),
+            inputs.Fingerprint,
+            Hypothetical = hypothetical ? 1 : 0,
+            WholeNodes = wholeNodes ? 1 : 0,
+            AllocationsJson = JsonSerializer.Serialize(plan.Allocations.Select(a => new StoredAllocation(
+                a.ParticipationId, a.PoolId, a.Gpus, Unix.Seconds(a.Span.Start), Unix.Seconds(a.Span.End)))),
+        }, cancellationToken);
+        await write.CommitAsync(cancellationToken);
+        return (view, ETag(inputs.Fingerprint));
+    }
+
+    /// <summary>
+    /// Replaces the stage's allocations from the plan's start with the previewed ones, atomically: running allocations
+    /// of the planned participations are cut at the start, later ones removed, the plan's created, each with an audit
+    /// entry. Refused when anything the plan depends on changed since the preview (412).
+    /// </summary>
+    public async Task<PlanCommitted> CommitAsync(string stageCode, CommitPlanRequest request, HttpRequest http, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(http);
+        var v = new Validator();
+        var planId = v.Text(request.PlanId, "planId", 32);
+        v.ThrowIfInvalid();
+
+        await using var session = await db.WriteAsync(cancellationToken);
+        await session.ExecuteScalarAsync<long>(LockPools, cancellationToken: cancellationToken);
+        var inputs = await PlanningInputs.LoadAsync(session, stageCode, cancellationToken);
+        var preview = await session.QuerySingleOrDefaultAsync<PreviewRow>(PreviewById, new { Id = planId, StageId = inputs.Stage.Id }, cancellationToken)
+            ?? throw Problems.NotFound("plan", planId);
+        ETags.RequireMatch(http, ETag(preview.Fingerprint));
+        var now = Unix.Now(clock);
+        if (preview.Hypothetical == 1)
+        {
+            throw Problems.Unprocessable("hypothetical-plan", "A what-if plan cannot be committed.",
+                "The plan was made with hypothetical changes; make them real (admit, eliminate, lease) and preview again.", "planId");
+        }
+
+        if (preview.CommittedUnix is not null)
+        {
+            throw Problems.Conflict("plan-committed", "The plan was already committed.", $"Plan {planId} was committed at {Unix.Instant(preview.CommittedUnix.Value)}.");
+        }
+
+        if (now - Unix.Instant(preview.CreatedUnix) > PreviewLifetime)
+        {
+            throw Problems.Conflict("plan-stale", "The preview is too old.", "Previews can be committed for one day; preview again.");
+        }
+
+        if (inputs.Fingerprint != preview.Fingerprint)
+        {
+            throw Problems.PreconditionFailed(ETag(inputs.Fingerprint), "Leases, allocations, participations or weights changed since the preview; preview again.");
+        }
+
+        var fromUnix = preview.FromUnix;
+        var planned = inputs.Participations.Where(p => p.ParsedStatus == Core.Allocations.ParticipationStatus.Active).Select(p => p.Id).ToHashSet();
+        int shortened = 0, removed = 0;
+        var kept = new List<(long PoolId, AllocationSpan Span)>();
+        foreach (var allocation in inputs.Allocations)
+        {
+            if (!planned.Contains(allocation.ParticipationId) || allocation.EndUnix <= fromUnix)
+            {
+                kept.Add((allocation.PoolId, new AllocationSpan(allocation.Gpus, Unix.Interval(allocation.StartUnix, allocation.EndUnix))));
+                continue;
+            }
+
+            if (allocation.StartUnix < fromUnix)
+            {
+                await session.ExecuteAsync(Shorten, new { allocation.Id, EndUnix = fromUnix }, cancellationToken);
+                await audit.WriteAsync(session, caller, "allocation.shorten", "allocation", Id(allocation.Id), allocation.ToView(inputs.Weights),
+                    new { allocation.Id, EndUnix = fromUnix, Plan = planId }, cancellationToken);
+                kept.Add((allocation.PoolId, new AllocationSpan(allocation.Gpus, Unix.Interval(allocation.StartUnix, fromUnix))));
+                shortened++;
+            }
+            else
+            {
+                await session.ExecuteAsync(Delete, new { allocation.Id }, cancellationToken);
+                await audit.WriteAsync(session, caller, "allocation.delete", "allocation", Id(allocation.Id), allocation.ToView(inputs.Weights), null, cancellationToken);
+                removed++;
+            }
+        }
+
+        var allocations = JsonSerializer.Deserialize<List<StoredAllocation>>(preview.AllocationsJson) ?? [];
+        foreach (var a in allocations)
+        {
+            var id = await session.QuerySingleAsync<long>(Insert, new
+            {
+                a.ParticipationId,
+                a.PoolId,
+                a.Gpus,
+                a.StartUnix,
+                a.EndUnix,
+                CreatedUnix = Unix.Seconds(now),
+            }, cancellationToken);
+            await audit.WriteAsync(session, caller, "allocation.create", "allocation", Id(id), null, new { a.ParticipationId, a.PoolId, a.Gpus, a.StartUnix, a.EndUnix, Plan = planId },
+                cancellationToken);
+            kept.Add((a.PoolId, new AllocationSpan(a.Gpus, Unix.Interval(a.StartUnix, a.EndUnix))));
+        }
+
+        // The plan was computed to fit; this is the same rule allocation creation enforces, checked once more.
+        foreach (var pool in inputs.Pools)
+        {
+            var leases = inputs.Leases.Where(l => l.PoolId == pool.Id).Select(l => l.ToLine()).ToList();
+            var spans = kept.Where(k => k.PoolId == pool.Id).Select(k => k.Span).ToList();
+            if (spans.Count == 0)
+            {
+                continue;
+            }
+
+            var range = new Interval(spans.Min(s => s.Span.Start), spans.Max(s => s.Span.End));
+            if (CapacityTimeline.Build(leases, spans, range).FirstOrDefault(s => s.AllocatedGpus > s.LeasedGpus) is { } over)
+            {
+                throw Problems.Conflict("over-committed", "The plan no longer fits.",
+                    $"Pool '{pool.Code}' would be over-committed from {over.Span.Start} to {over.Span.End}; preview again.");
+            }
+        }
+
+        await session.ExecuteAsync(MarkCommitted, new { Id = planId, Now = Unix.Seconds(now) }, cancellationToken);
+        var result = new PlanCommitted(planId, allocations.Count, shortened, removed);
+        await audit.WriteAsync(session, caller, "plan.commit", "plan", planId, null, result, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public static string ETag(string fingerprint) => $"\"{fingerprint}\"";
+
+    /// <summary>The next whole UTC hour, or a what-if's instant: allocations before it are kept as they are.</summary>
+    private Instant Start(Instant? asOf)
+    {
+        if (asOf is { } given)
+        {
+            return given;
+        }
+
+        var now = Unix.Seconds(clock.GetCurrentInstant());
+        var hour = HourlyBuckets.HourOf(now);
+        return Unix.Instant(hour == now ? now : hour + HourlyBuckets.HourSeconds);
+    }
+
+    private static CapacityAnalysis Analysis(PlanningInputs inputs, PlanningProblem problem, Dictionary<long, string> teams, EqualShare share)
+    {
+        var pools = inputs.Pools.ToDictionary(p => p.Id);
+        var extra = share.ExtraLeases.Select(l => new ExtraLeaseView(pools[l.PoolId].Code, pools[l.PoolId].GpuModel, l.Gpus, l.Span.Start, l.Span.End,
+            GpuTime.ToGpuHours(l.GpuSeconds), l.Krw)).ToList();
+        var byModel = share.ExtraLeases.GroupBy(l => pools[l.PoolId].GpuModel, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new ExtraByModelView(g.Key, g.Min(l => l.Span.Start), g.Max(l => l.Span.End), GpuTime.ToGpuHours(g.Sum(l => l.GpuSeconds)), g.Sum(l => l.Krw)))
+            .ToList();
+        return new CapacityAnalysis(
+            inputs.Stage.Code, problem.From, GpuTime.ToEquivalentGpuHours(problem.EntitlementMilliEghSeconds),
+            GpuTime.ToEquivalentGpuHours(share.MaxEqualShareMilliEghSeconds), share.Feasible,
+            share.Bottlenecks.Select(b => new BottleneckView(pools[b.PoolId].Code, pools[b.PoolId].GpuModel, b.Span.Start, b.Span.End, b.FreeGpus)).ToList(),
+            extra, byModel, share.ExtraLeases.Sum(l => l.Krw), share.ParticipationsWithoutCapacity.Select(id => teams[id]).ToList());
+    }
+
+    private static PlanView View(
+        string id, PlanningInputs inputs, PlanningProblem problem, Dictionary<long, string> teams, HashSet<long> joined, Plan plan, bool hypothetical)
+    {
+        var pools = inputs.Pools.ToDictionary(p => p.Id);
+        var allocations = plan.Allocations.Select(a => new PlannedAllocationView(
+            teams[a.ParticipationId], pools[a.PoolId].Code, pools[a.PoolId].GpuModel, a.Gpus, a.Span.Start, a.Span.End,
+            GpuTime.ToGpuHours(a.Gpus * (long)(a.Span.End - a.Span.Start).TotalSeconds),
+            GpuTime.ToEquivalentGpuHours(problem.Weights.EquivalentMilliEghSeconds(pools[a.PoolId].GpuModel, a.Gpus, a.Span)))).ToList();
+        var participations = problem.Participations.Select(p =>
+        {
+            var share = plan.Shares.Single(s => s.ParticipationId == p.ParticipationId);
+            var own = plan.Allocations.Where(a => a.ParticipationId == p.ParticipationId).ToList();
+            return new PlannedParticipation(teams[p.ParticipationId], joined.Contains(p.ParticipationId), p.Window.Start, p.Window.End,
+                GpuTime.ToEquivalentGpuHours(share.ReceivedMilliEghSeconds), GpuTime.ToEquivalentGpuHours(share.PlannedMilliEghSeconds),
+                GpuTime.ToEquivalentGpuHours(share.TotalMilliEghSeconds), own.Count, GpuCountChanges(own));
+        }).ToList();
+        var unallocated = plan.Unallocated.Select(u => new UnallocatedView(pools[u.PoolId].Code, GpuTime.ToGpuHours(u.GpuSeconds), u.Krw)).ToList();
+        return new PlanView(id, inputs.Stage.Code, problem.From, hypothetical, problem.WholeNodes, Analysis(inputs, problem, teams, plan.Capacity),
+            GpuTime.ToEquivalentGpuHours(plan.TargetMilliEghSeconds), participations, allocations, unallocated,
+            GpuTime.ToGpuHours(plan.Unallocated.Sum(u => u.GpuSeconds)), plan.Unallocated.Sum(u => u.Krw));
+    }
+
+    /// <summary>How often a team's total GPU count (all pools together) changes over its plan, counting its start and end.</summary>
+    private static int GpuCountChanges(List<PlannedAllocation> allocations)
+    {
+        var points = allocations.SelectMany(a => new[] { a.Span.Start, a.Span.End }).Distinct().Order().ToList();
+        var changes = 0;
+        long previous = 0;
+        foreach (var point in points)
+        {
+            var gpus = allocations.Where(a => a.Span.Contains(point)).Sum(a => a.Gpus);
+            if (gpus != previous)
+            {
+                changes++;
+                previous = gpus;
+            }
+        }
+
+        return changes;
+    }
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record StoredAllocation(long ParticipationId, long PoolId, long Gpus, long StartUnix, long EndUnix);
+
+    private sealed class PreviewRow
+    {
+        public string Id { get; init; } = string.Empty;
+        public long StageId { get; init; }
+        public long CreatedUnix { get; init; }
+        public long FromUnix { get; init; }
+        public string Fingerprint { get; init; } = string.Empty;
+        public long Hypothetical { get; init; }
+        public long WholeNodes { get; init; }
+        public string AllocationsJson { get; init; } = string.Empty;
+        public long? CommittedUnix { get; init; }
+    }
+}
