@@ -1,6 +1,7 @@
 using System.Globalization;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Participations;
@@ -104,6 +105,7 @@ public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
             EndUnix = Unix.Seconds(end),
             CreatedUnix = Unix.Seconds(clock.GetCurrentInstant()),
         }, cancellationToken);
+        await IdleDirty.MarkAsync(session, pool.Id, Unix.Seconds(start), Unix.Seconds(end), cancellationToken);
         var row = await session.QuerySingleAsync<AllocationRow>(AllocationRow.ById, new { Id = id }, cancellationToken);
         var view = row.ToView(weights);
         await audit.WriteAsync(session, caller, "allocation.create", "allocation", Id(id), null, view, cancellationToken);
@@ -176,6 +178,7 @@ public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
 
         var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
         await session.ExecuteAsync(Shorten, new { EndUnix = endUnix, row.Id, row.Version }, cancellationToken);
+        await IdleDirty.MarkAsync(session, row.PoolId, endUnix, row.EndUnix, cancellationToken);
         var updated = await session.QuerySingleAsync<AllocationRow>(AllocationRow.ById, new { Id = id }, cancellationToken);
         await audit.WriteAsync(session, caller, "allocation.shorten", "allocation", Id(id), row.ToView(weights), updated.ToView(weights), cancellationToken);
         await session.CommitAsync(cancellationToken);
@@ -202,6 +205,7 @@ public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
 
         var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
         await session.ExecuteAsync(Delete, new { row.Id, row.Version }, cancellationToken);
+        await IdleDirty.MarkAsync(session, row.PoolId, row.StartUnix, row.EndUnix, cancellationToken);
         await audit.WriteAsync(session, caller, "allocation.delete", "allocation", Id(id), row.ToView(weights), null, cancellationToken);
         await session.CommitAsync(cancellationToken);
     }

@@ -21,8 +21,27 @@ public static class FlagKinds
     /// <summary>A participation used more than its entitlement (its GPU balance is below zero).</summary>
     public const string EntitlementExceeded = "entitlement-exceeded";
 
+    /// <summary>A pool whose idle share (unallocated and allocated-unused) over the rolling window passes the threshold.</summary>
+    public const string IdleCapacity = "idle-capacity";
+
+    /// <summary>A team that left more than the threshold of its allocation on a pool unused over the rolling window.</summary>
+    public const string AllocatedUnused = "allocated-unused";
+
+    /// <summary>More usage reported on a pool within the rolling window than it leased: a report or a lease is wrong.</summary>
+    public const string UsageExceedsCapacity = "usage-exceeds-capacity";
+
+    /// <summary>Leased capacity that no allocation will use in the coming 30 days (forecast job).</summary>
+    public const string ForecastUnallocated = "forecast-unallocated";
+
+    /// <summary>A lease line that ends within 30, 14 or 7 days (forecast job).</summary>
+    public const string LeaseExpiry = "lease-expiry";
+
+    /// <summary>A participation whose pace would leave a part of its entitlement unused at its window's end (forecast job).</summary>
+    public const string EntitlementAtRisk = "entitlement-at-risk";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        UnmappedAccount, OutsideWindow, AfterEnd, NoAllocation, Overuse, EntitlementExceeded,
+        UnmappedAccount, OutsideWindow, AfterEnd, NoAllocation, Overuse, EntitlementExceeded, IdleCapacity, AllocatedUnused, UsageExceedsCapacity,
+        ForecastUnallocated, LeaseExpiry, EntitlementAtRisk,
     };
 }

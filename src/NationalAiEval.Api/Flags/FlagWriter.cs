@@ -24,6 +24,8 @@ public sealed class FlagWriter(IClock clock)
     public const string GpuSecondsUnit = "gpu-seconds";
     public const string MilliEghSecondsUnit = "milli-egh-seconds";
 
+    private static readonly Sql LiveOfKind = Sql.Portable("SELECT cause_key FROM flag WHERE kind = @Kind AND status <> 'resolved'");
+
     private static readonly Sql Live = Sql.Portable(
         "SELECT id, amount, krw, detail, period_start_unix, period_end_unix FROM flag WHERE cause_key = @CauseKey AND status <> 'resolved'");
 
@@ -74,6 +76,30 @@ public sealed class FlagWriter(IClock clock)
 
         await session.ExecuteAsync(ResolveCleared, new { live.Id, Now = now, By = job, Resolution = "The condition cleared." }, cancellationToken);
         return new FlagChanges(0, 0, 1);
+    }
+
+    /// <summary>
+    /// Applies a job's full set of conditions of one kind: each is opened or updated, and every live flag of that kind
+    /// whose cause is no longer among them is resolved (its condition cleared).
+    /// </summary>
+    public async Task<FlagChanges> ReplaceKindAsync(
+        DbSession session, string kind, IReadOnlyCollection<FlagCondition> conditions, string job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(conditions);
+        var changes = default(FlagChanges);
+        foreach (var condition in conditions)
+        {
+            changes = changes.Add(await ApplyAsync(session, condition, job, cancellationToken));
+        }
+
+        var current = conditions.Where(c => c.Amount > 0).Select(c => c.CauseKey).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in (await session.QueryAsync<string>(LiveOfKind, new { Kind = kind }, cancellationToken)).Where(k => !current.Contains(k)).ToList())
+        {
+            changes = changes.Add(await ApplyAsync(session, new FlagCondition(kind, stale, null, null, null, null, 0, 0, 0, GpuSecondsUnit, null, string.Empty), job, cancellationToken));
+        }
+
+        return changes;
     }
 
     private static object Parameters(FlagCondition c, long now, long id = 0) => new

@@ -1,6 +1,7 @@
 using System.Globalization;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Ledger;
@@ -192,6 +193,7 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
             var removeWhole = allocation.StartUnix >= atUnix;
             await session.ExecuteAsync(removeWhole ? DeleteAllocation : CutAllocation, new { allocation.Id, AtUnix = atUnix }, cancellationToken);
             (removeWhole ? removed : shortened).Add(allocation.Id);
+            await IdleDirty.MarkAsync(session, allocation.PoolId, Math.Max(atUnix, allocation.StartUnix), allocation.EndUnix, cancellationToken);
             await audit.WriteAsync(session, caller, removeWhole ? "allocation.delete" : "allocation.shorten", "allocation", Id(allocation.Id),
                 allocation, removeWhole ? null : new { allocation.Id, allocation.PoolId, allocation.Gpus, allocation.StartUnix, EndUnix = atUnix },
                 cancellationToken);

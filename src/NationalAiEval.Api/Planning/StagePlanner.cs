@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Core.Capacity;
@@ -151,6 +152,7 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit)
             if (allocation.StartUnix < fromUnix)
             {
                 await session.ExecuteAsync(Shorten, new { allocation.Id, EndUnix = fromUnix }, cancellationToken);
+                await IdleDirty.MarkAsync(session, allocation.PoolId, fromUnix, allocation.EndUnix, cancellationToken);
                 await audit.WriteAsync(session, caller, "allocation.shorten", "allocation", Id(allocation.Id), allocation.ToView(inputs.Weights),
                     new { allocation.Id, EndUnix = fromUnix, Plan = planId }, cancellationToken);
                 kept.Add((allocation.PoolId, new AllocationSpan(allocation.Gpus, Unix.Interval(allocation.StartUnix, fromUnix))));
@@ -159,6 +161,7 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit)
             else
             {
                 await session.ExecuteAsync(Delete, new { allocation.Id }, cancellationToken);
+                await IdleDirty.MarkAsync(session, allocation.PoolId, allocation.StartUnix, allocation.EndUnix, cancellationToken);
                 await audit.WriteAsync(session, caller, "allocation.delete", "allocation", Id(allocation.Id), allocation.ToView(inputs.Weights), null, cancellationToken);
                 removed++;
             }
@@ -176,6 +179,7 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit)
                 a.EndUnix,
                 CreatedUnix = Unix.Seconds(now),
             }, cancellationToken);
+            await IdleDirty.MarkAsync(session, a.PoolId, a.StartUnix, a.EndUnix, cancellationToken);
             await audit.WriteAsync(session, caller, "allocation.create", "allocation", Id(id), null, new { a.ParticipationId, a.PoolId, a.Gpus, a.StartUnix, a.EndUnix, Plan = planId },
                 cancellationToken);
             kept.Add((a.PoolId, new AllocationSpan(a.Gpus, Unix.Interval(a.StartUnix, a.EndUnix))));

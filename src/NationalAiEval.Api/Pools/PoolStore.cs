@@ -1,6 +1,7 @@
 using System.Globalization;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Teams;
@@ -197,6 +198,7 @@ public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
             CreatedUnix = Unix.Seconds(now),
         }, cancellationToken);
         await session.ExecuteAsync(BumpVersion, new { pool.Id }, cancellationToken);
+        await IdleDirty.MarkAsync(session, pool.Id, Unix.Seconds(start), Unix.Seconds(end), cancellationToken);
         var lease = new LeaseView(id, gpus, start, end, price, reference, now);
         await audit.WriteAsync(session, caller, "lease.create", "lease_line", Id(id), null, new { pool = pool.Code, lease }, cancellationToken);
         await session.CommitAsync(cancellationToken);

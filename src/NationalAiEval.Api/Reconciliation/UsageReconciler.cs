@@ -1,6 +1,7 @@
 using System.Globalization;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Flags;
+using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Ledger;
@@ -115,6 +116,12 @@ public sealed class UsageReconciler(Db db, IClock clock, LedgerWriter ledger, Us
         {
             await session.ExecuteAsync(key.TeamId is null ? AddUnmappedFact : AddTeamFact,
                 new { key.PoolId, key.TeamId, key.Account, key.HourUnix, Delta = delta }, cancellationToken);
+        }
+
+        // The idle facts of the hours these deltas touched are stale now; detect-idle recomputes them.
+        foreach (var pool in deltas.Keys.GroupBy(k => k.PoolId))
+        {
+            await IdleDirty.MarkAsync(session, pool.Key, pool.Min(k => k.HourUnix), pool.Max(k => k.HourUnix) + HourlyBuckets.HourSeconds, cancellationToken);
         }
 
         foreach (var (record, usage) in counted)

@@ -15,17 +15,10 @@ namespace NationalAiEval.Api.Usage;
 /// </summary>
 public sealed class TeamUsageReader(Db db, IClock clock, ProgrammeSettings programme)
 {
-    /// <summary>At most this many buckets in one answer: two months of hours, ten years of days.</summary>
-    public const int MaxBuckets = 3_660;
-
     public async Task<TeamUsageView> ReadAsync(string teamCode, string? from, string? to, string? granularity, Caller caller, CancellationToken cancellationToken)
     {
         var v = new Validator();
-        var unit = UsageGranularity.Day;
-        if (granularity is not null && !Enum.TryParse(granularity, ignoreCase: true, out unit))
-        {
-            v.Add("granularity", "must be hour, day or month.");
-        }
+        var unit = UsageBuckets.Granularity(v, granularity, UsageGranularity.Day);
 
         var now = Unix.Now(clock);
         var end = v.QueryInstant(to, "to") ?? now;
@@ -33,11 +26,7 @@ public sealed class TeamUsageReader(Db db, IClock clock, ProgrammeSettings progr
         v.Ordered(start, end, "to");
         v.ThrowIfInvalid();
 
-        var bounds = Buckets(start, end, unit).ToList();
-        if (bounds.Count > MaxBuckets)
-        {
-            throw Problems.Validation("from", $"the range holds {bounds.Count} {unit.ToString().ToLowerInvariant()}s; at most {MaxBuckets} a request.");
-        }
+        var bounds = UsageBuckets.Within(start, end, unit, programme.TimeZone);
 
         await using var session = await db.ReadAsync(cancellationToken);
         var team = await TeamStore.FindVisibleAsync(session, teamCode, caller, cancellationToken);
@@ -67,25 +56,6 @@ public sealed class TeamUsageReader(Db db, IClock clock, ProgrammeSettings progr
         }
 
         return new TeamUsageView(team.Code, unit, programme.TimeZone.Id, start, end, Bucket(start, end, rows), buckets);
-    }
-
-    /// <summary>Bucket boundaries covering [from, to), cut at UTC hours or at midnights / month starts in the programme's zone.</summary>
-    private IEnumerable<(Instant Start, Instant End)> Buckets(Instant from, Instant to, UsageGranularity unit)
-    {
-        var zone = programme.TimeZone;
-        var cursor = from;
-        while (cursor < to)
-        {
-            var next = unit switch
-            {
-                UsageGranularity.Hour => Unix.Instant(HourlyBuckets.HourOf(Unix.Seconds(cursor)) + 3600),
-                UsageGranularity.Day => cursor.InZone(zone).Date.PlusDays(1).AtStartOfDayInZone(zone).ToInstant(),
-                _ => cursor.InZone(zone).Date.With(DateAdjusters.StartOfMonth).PlusMonths(1).AtStartOfDayInZone(zone).ToInstant(),
-            };
-            var end = next < to ? next : to;
-            yield return (cursor, end);
-            cursor = end;
-        }
     }
 
     private static UsageBucket Bucket(Instant start, Instant end, List<HourRow> rows)

@@ -1,5 +1,6 @@
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Hosting;
 using NationalAiEval.Api.Infrastructure.Http;
@@ -21,6 +22,8 @@ public sealed class WeightStore(Db db, IClock clock, ProgrammeSettings programme
 
     private static readonly Sql AllVersions = Sql.Portable(
         "SELECT gpu_model, effective_date, effective_unix, per_mille FROM equivalence_weight ORDER BY gpu_model, effective_unix");
+
+    private static readonly Sql PoolsOfModel = Sql.Portable("SELECT id FROM pool WHERE gpu_model = @GpuModel");
 
     private static readonly Sql DeleteVersion = Sql.Portable(
         "DELETE FROM equivalence_weight WHERE gpu_model = @GpuModel AND effective_unix = @EffectiveUnix");
@@ -102,6 +105,12 @@ public sealed class WeightStore(Db db, IClock clock, ProgrammeSettings programme
             };
             await session.ExecuteAsync(DeleteVersion, parameters, cancellationToken);
             await session.ExecuteAsync(InsertVersion, parameters, cancellationToken);
+
+            // A weight effective from today's start changes the equivalents of the hours already past today.
+            foreach (var poolId in await session.QueryAsync<long>(PoolsOfModel, parameters, cancellationToken))
+            {
+                await IdleDirty.MarkAsync(session, poolId, parameters.EffectiveUnix, Unix.Seconds(clock.GetCurrentInstant()), cancellationToken);
+            }
         }
 
         var after = await ViewAsync(session, cancellationToken);

@@ -24,7 +24,8 @@ public static class HttpAssertions
 
     public static async Task<HttpResponseMessage> PostRawAsync(this HttpClient client, string url, string body, string contentType = "application/json")
     {
-        using var content = new StringContent(body, System.Text.Encoding.UTF8, contentType);
+        using var content = new StringContent(body, System.Text.Encoding.UTF8);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
         return await client.PostAsync(url, content);
     }
 

@@ -8,6 +8,7 @@ using NationalAiEval.Api.DataGrants;
 using NationalAiEval.Api.Demo;
 using NationalAiEval.Api.Enforcement;
 using NationalAiEval.Api.Flags;
+using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Infrastructure.Jobs;
@@ -23,6 +24,7 @@ using NationalAiEval.Api.Reconciliation;
 using NationalAiEval.Api.Stages;
 using NationalAiEval.Api.Teams;
 using NationalAiEval.Api.Usage;
+using NationalAiEval.Api.Utilisation;
 using NationalAiEval.Api.Weights;
 using NodaTime;
 using NodaTime.Text;
@@ -67,6 +69,12 @@ public static class ServiceSetup
         services.AddSingleton<FlagBook>();
         services.AddSingleton<UsageReconciler>();
         services.AddTransient<ReconcileUsageJob>();
+        services.AddSingleton(IdleSettings.FromConfiguration(configuration));
+        services.AddSingleton<IdleCalculator>();
+        services.AddSingleton<IdleFlags>();
+        services.AddTransient<DetectIdleJob>();
+        services.AddSingleton<DcgmWriter>();
+        services.AddSingleton<UtilisationReader>();
         services.AddSingleton<DemoLoader>();
         services.AddHostedService<StartupTasks>();
 
@@ -102,6 +110,7 @@ public static class ServiceSetup
         app.MapQuota();
         app.MapUsageIngestion();
         app.MapTeamUsage();
+        app.MapUtilisation();
         app.MapReconciliation();
         app.MapFlags();
         app.MapPlanning();
@@ -109,6 +118,7 @@ public static class ServiceSetup
         app.MapDrawdowns();
         app.MapLedger();
         app.MapKeys();
+        app.MapJobRuns();
         app.MapJobsDashboard();
     }
 

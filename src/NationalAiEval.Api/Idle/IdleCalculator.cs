@@ -1,0 +1,277 @@
+using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Weights;
+using NationalAiEval.Core.Idle;
+using NationalAiEval.Core.Usage;
+using NationalAiEval.Core.Weights;
+using NodaTime;
+
+namespace NationalAiEval.Api.Idle;
+
+/// <summary>
+/// Keeps the hourly idle facts in step with their sources: every complete hour from the first lease on, and every
+/// range a change marked stale. A pool-range is recomputed whole (deleted and rewritten) in one transaction together
+/// with consuming its marks, so running twice, or on two instances, gives the same facts.
+/// </summary>
+public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings)
+{
+    public const string WatermarkName = "detect-idle:computed-until";
+
+    private static readonly Sql AcquireLock = new(
+        sqlite: "SELECT 0",
+        sqlServer: "DECLARE @result INT; EXEC @result = sp_getapplock @Resource = N'nationalaieval-detect-idle', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 600000; SELECT @result;");
+
+    private static readonly Sql Pools = Sql.Portable("""
+        SELECT p.id, p.gpu_model, MIN(l.start_unix) AS first_lease_unix
+        FROM pool p LEFT JOIN lease_line l ON l.pool_id = p.id GROUP BY p.id, p.gpu_model ORDER BY p.id
+        """);
+
+    private static readonly Sql Watermark = Sql.Portable("SELECT value FROM job_state WHERE name = @Name");
+
+    private static readonly Sql DeleteWatermark = Sql.Portable("DELETE FROM job_state WHERE name = @Name");
+
+    private static readonly Sql InsertWatermark = Sql.Portable("INSERT INTO job_state (name, value) VALUES (@Name, @Value)");
+
+    private static readonly Sql DirtyMarks = Sql.Portable("SELECT id, pool_id, from_unix, to_unix FROM idle_dirty WHERE pool_id = @PoolId ORDER BY id");
+
+    private static readonly Sql ConsumeMarks = Sql.Portable("DELETE FROM idle_dirty WHERE pool_id = @PoolId AND id <= @UpToId");
+
+    private static readonly Sql Leases = Sql.Portable("SELECT gpus, start_unix, end_unix, krw_per_gpu_hour FROM lease_line WHERE pool_id = @PoolId AND start_unix < @ToUnix AND end_unix > @FromUnix");
+
+    private static readonly Sql Allocations = Sql.Portable("""
+        SELECT pa.team_id, a.gpus, a.start_unix, a.end_unix FROM allocation a JOIN participation pa ON pa.id = a.participation_id
+        WHERE a.pool_id = @PoolId AND a.start_unix < @ToUnix AND a.end_unix > @FromUnix
+        """);
+
+    private static readonly Sql TeamUsage = Sql.Portable("""
+        SELECT team_id, hour_unix, gpu_seconds FROM usage_fact WHERE pool_id = @PoolId AND hour_unix >= @FromUnix AND hour_unix < @ToUnix AND gpu_seconds <> 0
+        """);
+
+    private static readonly Sql UnmappedUsage = Sql.Portable("""
+        SELECT hour_unix, SUM(gpu_seconds) AS gpu_seconds FROM unmapped_usage_fact
+        WHERE pool_id = @PoolId AND hour_unix >= @FromUnix AND hour_unix < @ToUnix GROUP BY hour_unix
+        """);
+
+    private static readonly Sql Utilisation = Sql.Portable("""
+        SELECT team_id, at_unix - (at_unix % 3600) AS hour_unix, COUNT(*) AS samples,
+               SUM(CASE WHEN percent_milli < @LowMilli THEN 1 ELSE 0 END) AS low_samples
+        FROM utilisation_sample WHERE pool_id = @PoolId AND at_unix >= @FromUnix AND at_unix < @ToUnix AND team_id IS NOT NULL
+        GROUP BY team_id, at_unix - (at_unix % 3600)
+        """);
+
+    private static readonly Sql DeleteFacts = Sql.Portable("DELETE FROM idle_fact WHERE pool_id = @PoolId AND hour_unix >= @FromUnix AND hour_unix < @ToUnix");
+
+    private static readonly Sql DeleteTeamFacts = Sql.Portable("DELETE FROM idle_team_fact WHERE pool_id = @PoolId AND hour_unix >= @FromUnix AND hour_unix < @ToUnix");
+
+    private static readonly Sql InsertFact = Sql.Portable("""
+        INSERT INTO idle_fact (pool_id, hour_unix, leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_gs,
+                               leased_num, used_num, allocated_unused_num, unallocated_num, low_util_num, leased_meg, used_meg)
+        VALUES (@PoolId, @HourUnix, @Leased, @Allocated, @Used, @Excess, @AllocatedUnused, @Unallocated, @LowUtilisation,
+                @LeasedKrwNumerator, @UsedKrwNumerator, @AllocatedUnusedKrwNumerator, @UnallocatedKrwNumerator, @LowUtilisationKrwNumerator, @LeasedMeg, @UsedMeg)
+        """);
+
+    private static readonly Sql InsertTeamFact = Sql.Portable("""
+        INSERT INTO idle_team_fact (pool_id, team_id, hour_unix, allocated_gs, used_gs, allocated_unused_gs, low_util_gs, used_num, allocated_unused_num, used_meg)
+        VALUES (@PoolId, @TeamId, @HourUnix, @Allocated, @Used, @AllocatedUnused, @LowUtilisation, @UsedKrwNumerator, @AllocatedUnusedKrwNumerator, @UsedMeg)
+        """);
+
+    /// <summary>Recomputes what is stale or new, up to the last complete hour. Returns the pool-hours recomputed.</summary>
+    public async Task<long> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var current = HourlyBuckets.HourOf(Unix.Seconds(clock.GetCurrentInstant()));
+        List<PoolRow> pools;
+        long? until;
+        await using (var read = await db.ReadAsync(cancellationToken))
+        {
+            pools = (await read.QueryAsync<PoolRow>(Pools, cancellationToken: cancellationToken)).ToList();
+            until = await read.QuerySingleOrDefaultAsync<long?>(Watermark, new { Name = WatermarkName }, cancellationToken);
+        }
+
+        long hours = 0;
+        foreach (var pool in pools)
+        {
+            hours += await RefreshPoolAsync(pool, until, current, cancellationToken);
+        }
+
+        await using var write = await db.WriteAsync(cancellationToken);
+        await write.ExecuteAsync(DeleteWatermark, new { Name = WatermarkName }, cancellationToken);
+        await write.ExecuteAsync(InsertWatermark, new { Name = WatermarkName, Value = current }, cancellationToken);
+        await write.CommitAsync(cancellationToken);
+        return hours;
+    }
+
+    private async Task<long> RefreshPoolAsync(PoolRow pool, long? until, long current, CancellationToken cancellationToken)
+    {
+        await using var session = await db.WriteAsync(cancellationToken);
+        await session.ExecuteScalarAsync<int>(AcquireLock, cancellationToken: cancellationToken);
+        var marks = (await session.QueryAsync<MarkRow>(DirtyMarks, new { PoolId = pool.Id }, cancellationToken)).ToList();
+        var ranges = marks.Select(m => (From: m.FromUnix, To: Math.Min(m.ToUnix, current))).ToList();
+        if (pool.FirstLeaseUnix is { } first)
+        {
+            ranges.Add((Math.Max(until ?? HourlyBuckets.HourOf(first), HourlyBuckets.HourOf(first)), current));
+        }
+
+        long hours = 0;
+        var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
+        foreach (var (from, to) in Merge(ranges.Where(r => r.To > r.From)))
+        {
+            hours += await ComputeAsync(session, pool, from, to, weights, cancellationToken);
+        }
+
+        if (marks.Count > 0)
+        {
+            await session.ExecuteAsync(ConsumeMarks, new { PoolId = pool.Id, UpToId = marks.Max(m => m.Id) }, cancellationToken);
+        }
+
+        await session.CommitAsync(cancellationToken);
+        return hours;
+    }
+
+    private async Task<long> ComputeAsync(DbSession session, PoolRow pool, long from, long to, WeightSchedule weights, CancellationToken cancellationToken)
+    {
+        var range = new { PoolId = pool.Id, FromUnix = from, ToUnix = to, LowMilli = settings.LowUtilisationPercent * 1000L };
+        var leases = (await session.QueryAsync<LeaseRow>(Leases, range, cancellationToken)).ToList();
+        var allocations = (await session.QueryAsync<AllocationRow>(Allocations, range, cancellationToken)).ToList();
+        var used = (await session.QueryAsync<UsageRow>(TeamUsage, range, cancellationToken)).ToLookup(u => u.HourUnix);
+        var unmapped = (await session.QueryAsync<UsageRow>(UnmappedUsage, range, cancellationToken)).ToDictionary(u => u.HourUnix, u => u.GpuSeconds);
+        var utilisation = (await session.QueryAsync<UtilisationRow>(Utilisation, range, cancellationToken)).ToDictionary(u => (u.TeamId, u.HourUnix));
+        await session.ExecuteAsync(DeleteFacts, range, cancellationToken);
+        await session.ExecuteAsync(DeleteTeamFacts, range, cancellationToken);
+
+        long written = 0;
+        for (var hour = from; hour < to; hour += HourlyBuckets.HourSeconds)
+        {
+            var end = hour + HourlyBuckets.HourSeconds;
+            var lines = leases.Where(l => l.StartUnix < end && l.EndUnix > hour)
+                .Select(l => new LineHour(l.Gpus * (Math.Min(l.EndUnix, end) - Math.Max(l.StartUnix, hour)), l.KrwPerGpuHour)).ToList();
+            var usedThisHour = used[hour].ToDictionary(u => u.TeamId, u => u.GpuSeconds);
+            var active = allocations.Where(a => a.StartUnix < end && a.EndUnix > hour).ToList();
+            var teams = active.Select(a => a.TeamId).Concat(usedThisHour.Keys).Distinct().Order()
+                .Select(team =>
+                {
+                    var allocated = active.Where(a => a.TeamId == team).Sum(a => a.Gpus * (Math.Min(a.EndUnix, end) - Math.Max(a.StartUnix, hour)));
+                    var teamUsed = usedThisHour.GetValueOrDefault(team);
+                    var low = utilisation.TryGetValue((team, hour), out var u) && u.Samples > 0 ? teamUsed * u.LowSamples / u.Samples : 0;
+                    return new TeamHour(team, allocated, teamUsed, low);
+                }).ToList();
+            var unmappedUsed = unmapped.GetValueOrDefault(hour);
+            if (lines.Count == 0 && teams.Count == 0 && unmappedUsed == 0)
+            {
+                continue;
+            }
+
+            var breakdown = IdleArithmetic.Break(lines, teams, unmappedUsed, 0);
+            var perMille = weights.PerMilleAt(pool.GpuModel, Unix.Instant(hour)) ?? 0;
+            await session.ExecuteAsync(InsertFact, new
+            {
+                PoolId = pool.Id,
+                HourUnix = hour,
+                breakdown.Leased,
+                breakdown.Allocated,
+                breakdown.Used,
+                breakdown.Excess,
+                breakdown.AllocatedUnused,
+                breakdown.Unallocated,
+                breakdown.LowUtilisation,
+                breakdown.LeasedKrwNumerator,
+                breakdown.UsedKrwNumerator,
+                breakdown.AllocatedUnusedKrwNumerator,
+                breakdown.UnallocatedKrwNumerator,
+                breakdown.LowUtilisationKrwNumerator,
+                LeasedMeg = breakdown.Leased * perMille,
+                UsedMeg = breakdown.Used * perMille,
+            }, cancellationToken);
+            foreach (var team in breakdown.Teams)
+            {
+                await session.ExecuteAsync(InsertTeamFact, new
+                {
+                    PoolId = pool.Id,
+                    team.TeamId,
+                    HourUnix = hour,
+                    team.Allocated,
+                    team.Used,
+                    team.AllocatedUnused,
+                    team.LowUtilisation,
+                    team.UsedKrwNumerator,
+                    team.AllocatedUnusedKrwNumerator,
+                    UsedMeg = team.Used * perMille,
+                }, cancellationToken);
+            }
+
+            written++;
+        }
+
+        return written;
+    }
+
+    private static IEnumerable<(long From, long To)> Merge(IEnumerable<(long From, long To)> ranges)
+    {
+        (long From, long To)? open = null;
+        foreach (var range in ranges.OrderBy(r => r.From))
+        {
+            if (open is { } current && range.From <= current.To)
+            {
+                open = (current.From, Math.Max(current.To, range.To));
+                continue;
+            }
+
+            if (open is { } done)
+            {
+                yield return done;
+            }
+
+            open = range;
+        }
+
+        if (open is { } last)
+        {
+            yield return last;
+        }
+    }
+
+    private sealed class PoolRow
+    {
+        public long Id { get; init; }
+        public string GpuModel { get; init; } = string.Empty;
+        public long? FirstLeaseUnix { get; init; }
+    }
+
+    private sealed class MarkRow
+    {
+        public long Id { get; init; }
+        public long PoolId { get; init; }
+        public long FromUnix { get; init; }
+        public long ToUnix { get; init; }
+    }
+
+    private sealed class LeaseRow
+    {
+        public long Gpus { get; init; }
+        public long StartUnix { get; init; }
+        public long EndUnix { get; init; }
+        public long KrwPerGpuHour { get; init; }
+    }
+
+    private sealed class AllocationRow
+    {
+        public long TeamId { get; init; }
+        public long Gpus { get; init; }
+        public long StartUnix { get; init; }
+        public long EndUnix { get; init; }
+    }
+
+    private sealed class UsageRow
+    {
+        public long TeamId { get; init; }
+        public long HourUnix { get; init; }
+        public long GpuSeconds { get; init; }
+    }
+
+    private sealed class UtilisationRow
+    {
+        public long TeamId { get; init; }
+        public long HourUnix { get; init; }
+        public long Samples { get; init; }
+        public long LowSamples { get; init; }
+    }
+}
