@@ -2,7 +2,7 @@
 
 -- Derived by the detect-idle job from leases, allocations, usage facts and utilisation. GPU-seconds (_gs); money as
 -- numerators (_num: GPU-seconds x KRW per GPU-hour, i.e. KRW x 3,600, so that sums stay exact); equivalents in
--- milli-EGH-seconds (_meg) at the weight in force in that hour. leased = used + allocated_unused + unallocated.
+-- milli-EGH-seconds (_meg) at the weight in force in that hour. leased = used + allocated_unused + unallocated, in each unit.
 CREATE TABLE idle_fact (
     pool_id INTEGER NOT NULL REFERENCES pool (id),
     hour_unix INTEGER NOT NULL,
@@ -20,6 +20,8 @@ CREATE TABLE idle_fact (
     low_util_num INTEGER NOT NULL,
     leased_meg INTEGER NOT NULL,
     used_meg INTEGER NOT NULL,
+    allocated_unused_meg INTEGER NOT NULL,
+    unallocated_meg INTEGER NOT NULL,
     PRIMARY KEY (pool_id, hour_unix)
 );
 CREATE INDEX ix_idle_fact_hour ON idle_fact (hour_unix);
@@ -35,7 +37,9 @@ CREATE TABLE idle_team_fact (
     low_util_gs INTEGER NOT NULL,
     used_num INTEGER NOT NULL,
     allocated_unused_num INTEGER NOT NULL,
+    low_util_num INTEGER NOT NULL,
     used_meg INTEGER NOT NULL,
+    allocated_unused_meg INTEGER NOT NULL,
     PRIMARY KEY (pool_id, team_id, hour_unix)
 );
 CREATE INDEX ix_idle_team_fact_hour ON idle_team_fact (hour_unix);
@@ -68,20 +72,28 @@ CREATE INDEX ix_utilisation_sample_time ON utilisation_sample (pool_id, at_unix)
 
 -- Months (yyyy-MM, in the programme's zone) finance has closed.
 CREATE TABLE closed_period (
-    period TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    period TEXT NOT NULL UNIQUE,
     closed_unix INTEGER NOT NULL,
     closed_by_key TEXT NULL,
     closed_by_name TEXT NULL
 );
 
 -- A closed month's frozen figures: its own (for_period = period) and the adjustments it carries for earlier closed
--- months (for_period < period). team_id NULL is a pool's whole figures; otherwise one team's part.
+-- months (for_period < period). A row with a team is that team's part of a pool; team_id NULL is the rest of the
+-- pool, what no team accounts for (unallocated capacity, usage of unmapped accounts), so the rows of a pool add up to it.
+-- The pool's and team's names are kept as they were at closing, so that the closed report reads the same forever.
 CREATE TABLE period_fact (
     id INTEGER PRIMARY KEY,
     period TEXT NOT NULL REFERENCES closed_period (period),
     for_period TEXT NOT NULL,
     pool_id INTEGER NOT NULL REFERENCES pool (id),
     team_id INTEGER NULL REFERENCES team (id),
+    pool_code TEXT NOT NULL,
+    pool_provider TEXT NOT NULL,
+    gpu_model TEXT NOT NULL,
+    team_code TEXT NULL,
+    team_name TEXT NULL,
     leased_gs INTEGER NOT NULL,
     allocated_gs INTEGER NOT NULL,
     used_gs INTEGER NOT NULL,
@@ -95,7 +107,9 @@ CREATE TABLE period_fact (
     unallocated_num INTEGER NOT NULL,
     low_util_num INTEGER NOT NULL,
     leased_meg INTEGER NOT NULL,
-    used_meg INTEGER NOT NULL
+    used_meg INTEGER NOT NULL,
+    allocated_unused_meg INTEGER NOT NULL,
+    unallocated_meg INTEGER NOT NULL
 );
 CREATE INDEX ix_period_fact_period ON period_fact (period, for_period);
 CREATE INDEX ix_period_fact_for ON period_fact (for_period);

@@ -65,14 +65,14 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings)
 
     private static readonly Sql InsertFact = Sql.Portable("""
         INSERT INTO idle_fact (pool_id, hour_unix, leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_gs,
-                               leased_num, used_num, allocated_unused_num, unallocated_num, low_util_num, leased_meg, used_meg)
+                               leased_num, used_num, allocated_unused_num, unallocated_num, low_util_num, leased_meg, used_meg, allocated_unused_meg, unallocated_meg)
         VALUES (@PoolId, @HourUnix, @Leased, @Allocated, @Used, @Excess, @AllocatedUnused, @Unallocated, @LowUtilisation,
-                @LeasedKrwNumerator, @UsedKrwNumerator, @AllocatedUnusedKrwNumerator, @UnallocatedKrwNumerator, @LowUtilisationKrwNumerator, @LeasedMeg, @UsedMeg)
+                @LeasedKrwNumerator, @UsedKrwNumerator, @AllocatedUnusedKrwNumerator, @UnallocatedKrwNumerator, @LowUtilisationKrwNumerator, @LeasedMeg, @UsedMeg, @AllocatedUnusedMeg, @UnallocatedMeg)
         """);
 
     private static readonly Sql InsertTeamFact = Sql.Portable("""
-        INSERT INTO idle_team_fact (pool_id, team_id, hour_unix, allocated_gs, used_gs, allocated_unused_gs, low_util_gs, used_num, allocated_unused_num, used_meg)
-        VALUES (@PoolId, @TeamId, @HourUnix, @Allocated, @Used, @AllocatedUnused, @LowUtilisation, @UsedKrwNumerator, @AllocatedUnusedKrwNumerator, @UsedMeg)
+        INSERT INTO idle_team_fact (pool_id, team_id, hour_unix, allocated_gs, used_gs, allocated_unused_gs, low_util_gs, used_num, allocated_unused_num, low_util_num, used_meg, allocated_unused_meg)
+        VALUES (@PoolId, @TeamId, @HourUnix, @Allocated, @Used, @AllocatedUnused, @LowUtilisation, @UsedKrwNumerator, @AllocatedUnusedKrwNumerator, @LowUtilisationKrwNumerator, @UsedMeg, @AllocatedUnusedMeg)
         """);
 
     /// <summary>Recomputes what is stale or new, up to the last complete hour. Returns the pool-hours recomputed.</summary>
@@ -180,6 +180,8 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings)
                 breakdown.LowUtilisationKrwNumerator,
                 LeasedMeg = breakdown.Leased * perMille,
                 UsedMeg = breakdown.Used * perMille,
+                AllocatedUnusedMeg = breakdown.AllocatedUnused * perMille,
+                UnallocatedMeg = breakdown.Unallocated * perMille,
             }, cancellationToken);
             foreach (var team in breakdown.Teams)
             {
@@ -194,7 +196,9 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings)
                     team.LowUtilisation,
                     team.UsedKrwNumerator,
                     team.AllocatedUnusedKrwNumerator,
+                    LowUtilisationKrwNumerator = team.Used == 0 ? 0 : (long)((Int128)team.LowUtilisation * team.UsedKrwNumerator / team.Used),
                     UsedMeg = team.Used * perMille,
+                    AllocatedUnusedMeg = team.AllocatedUnused * perMille,
                 }, cancellationToken);
             }
 

@@ -9,7 +9,8 @@ public static class DatabaseProbe
     public static readonly string[] Tables =
     [
         "team", "pool", "lease_line", "scheduler_account", "equivalence_weight", "stage", "participation", "participation_excluded_pool",
-        "allocation", "ledger_entry", "api_key", "api_key_pool", "audit_entry",
+        "allocation", "ledger_entry", "api_key", "api_key_pool", "audit_entry", "idle_fact", "idle_team_fact", "idle_dirty", "utilisation_sample",
+        "closed_period", "period_fact",
     ];
 
     public static async Task<IReadOnlyList<T>> QueryAsync<T>(this TestApp app, string sql, object? parameters = null)

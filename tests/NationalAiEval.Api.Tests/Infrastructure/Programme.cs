@@ -6,9 +6,10 @@ namespace NationalAiEval.Api.Tests.Infrastructure;
 public sealed class Programme(HttpClient manager)
 {
     public async Task PoolAsync(
-        string code, long gpus = 8, string model = "B200", string from = "2026-01-01T00:00:00Z", string to = "2027-01-01T00:00:00Z", long krwPerGpuHour = 8000)
+        string code, long gpus = 8, string model = "B200", string from = "2026-01-01T00:00:00Z", string to = "2027-01-01T00:00:00Z", long krwPerGpuHour = 8000,
+        string provider = "Test Cloud")
     {
-        await (await manager.PostJsonAsync("/api/v1/pools", new { code, name = $"Pool {code}", provider = "Test Cloud", gpuModel = model, gpusPerNode = 8 }))
+        await (await manager.PostJsonAsync("/api/v1/pools", new { code, name = $"Pool {code}", provider, gpuModel = model, gpusPerNode = 8 }))
             .ExpectAsync(HttpStatusCode.Created);
         await LeaseAsync(code, gpus, from, to, krwPerGpuHour);
     }

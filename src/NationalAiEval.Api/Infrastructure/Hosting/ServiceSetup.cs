@@ -17,10 +17,12 @@ using NationalAiEval.Api.Infrastructure.OpenApi;
 using NationalAiEval.Api.Keys;
 using NationalAiEval.Api.Ledger;
 using NationalAiEval.Api.Participations;
+using NationalAiEval.Api.Periods;
 using NationalAiEval.Api.Planning;
 using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Quota;
 using NationalAiEval.Api.Reconciliation;
+using NationalAiEval.Api.Reports;
 using NationalAiEval.Api.Stages;
 using NationalAiEval.Api.Teams;
 using NationalAiEval.Api.Usage;
@@ -75,6 +77,8 @@ public static class ServiceSetup
         services.AddTransient<DetectIdleJob>();
         services.AddSingleton<DcgmWriter>();
         services.AddSingleton<UtilisationReader>();
+        services.AddSingleton<WasteReportReader>();
+        services.AddSingleton<PeriodBook>();
         services.AddSingleton<DemoLoader>();
         services.AddHostedService<StartupTasks>();
 
@@ -111,6 +115,8 @@ public static class ServiceSetup
         app.MapUsageIngestion();
         app.MapTeamUsage();
         app.MapUtilisation();
+        app.MapReports();
+        app.MapPeriods();
         app.MapReconciliation();
         app.MapFlags();
         app.MapPlanning();

@@ -1,0 +1,155 @@
+using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Periods;
+using NationalAiEval.Core.Reports;
+using NodaTime;
+
+namespace NationalAiEval.Api.Reports;
+
+/// <summary>
+/// The finest grain of the waste report: a pool's figures over a month, one cell per team that held or used capacity
+/// there, and one (team null) for the rest of the pool: unallocated capacity and usage of unmapped accounts. The cells
+/// of a pool add up to the pool. Labels are the names to print; closed months keep the names they had.
+/// </summary>
+public sealed record WasteCell(long PoolId, long? TeamId, WasteAmounts Amounts, CellLabels? Labels = null);
+
+/// <summary>How a cell's pool and team were named when its month closed.</summary>
+public sealed record CellLabels(string PoolCode, string Provider, string GpuModel, string? TeamCode, string? TeamName);
+
+/// <summary>Reads cells live from the hourly idle facts, or frozen from a closed month, and works out adjustments.</summary>
+public static class WasteCells
+{
+    private const string Sums = """
+        SUM(leased_gs) AS leased_gs, SUM(allocated_gs) AS allocated_gs, SUM(used_gs) AS used_gs, SUM(excess_gs) AS excess_gs,
+        SUM(allocated_unused_gs) AS allocated_unused_gs, SUM(unallocated_gs) AS unallocated_gs, SUM(low_util_gs) AS low_util_gs,
+        SUM(leased_num) AS leased_num, SUM(used_num) AS used_num, SUM(allocated_unused_num) AS allocated_unused_num,
+        SUM(unallocated_num) AS unallocated_num, SUM(low_util_num) AS low_util_num, SUM(leased_meg) AS leased_meg, SUM(used_meg) AS used_meg,
+        SUM(allocated_unused_meg) AS allocated_unused_meg, SUM(unallocated_meg) AS unallocated_meg
+        """;
+
+    private static readonly Sql PoolMonth = Sql.Portable($"""
+        SELECT pool_id, {Sums} FROM idle_fact WHERE hour_unix >= @FromUnix AND hour_unix < @ToUnix GROUP BY pool_id
+        """);
+
+    private static readonly Sql TeamMonth = Sql.Portable("""
+        SELECT pool_id, team_id, SUM(allocated_gs) AS allocated_gs, SUM(used_gs) AS used_gs, SUM(allocated_unused_gs) AS allocated_unused_gs,
+               SUM(low_util_gs) AS low_util_gs, SUM(used_num) AS used_num, SUM(allocated_unused_num) AS allocated_unused_num,
+               SUM(low_util_num) AS low_util_num, SUM(used_meg) AS used_meg, SUM(allocated_unused_meg) AS allocated_unused_meg
+        FROM idle_team_fact WHERE hour_unix >= @FromUnix AND hour_unix < @ToUnix GROUP BY pool_id, team_id
+        """);
+
+    private static readonly Sql Frozen = Sql.Portable("""
+        SELECT for_period, pool_id, team_id, pool_code, pool_provider, gpu_model, team_code, team_name,
+               leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_gs, leased_num, used_num,
+               allocated_unused_num, unallocated_num, low_util_num, leased_meg, used_meg, allocated_unused_meg, unallocated_meg
+        FROM period_fact WHERE period = @Period ORDER BY id
+        """);
+
+    private static readonly Sql Accounted = Sql.Portable($"""
+        SELECT pool_id, team_id, {Sums} FROM period_fact WHERE for_period = @ForPeriod GROUP BY pool_id, team_id
+        """);
+
+    /// <summary>A month's cells as the idle facts say now.</summary>
+    public static async Task<List<WasteCell>> LiveAsync(DbSession session, YearMonth month, DateTimeZone zone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var (from, to) = ProgrammeMonths.Bounds(month, zone);
+        var range = new { FromUnix = from, ToUnix = to };
+        var pools = await session.QueryAsync<AmountsRow>(PoolMonth, range, cancellationToken);
+        var teams = (await session.QueryAsync<TeamRow>(TeamMonth, range, cancellationToken)).ToLookup(t => t.PoolId);
+        var cells = new List<WasteCell>();
+        foreach (var pool in pools)
+        {
+            var rest = pool.ToAmounts();
+            foreach (var team in teams[pool.PoolId])
+            {
+                var amounts = team.ToAmounts();
+                rest -= amounts;
+                cells.Add(new WasteCell(pool.PoolId, team.TeamId, amounts));
+            }
+
+            cells.Add(new WasteCell(pool.PoolId, null, rest));
+        }
+
+        return [.. cells.Where(c => !c.Amounts.IsZero)];
+    }
+
+    /// <summary>What a closed month froze: its own cells (for itself) and the adjustments it carried for earlier months.</summary>
+    public static async Task<List<(YearMonth ForPeriod, WasteCell Cell)>> FrozenAsync(DbSession session, YearMonth period, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var rows = await session.QueryAsync<AmountsRow>(Frozen, new { Period = ProgrammeMonths.Text(period) }, cancellationToken);
+        return [.. rows.Select(r => (ParseMonth(r.ForPeriod), new WasteCell(r.PoolId, r.TeamId, r.ToAmounts(),
+            new CellLabels(r.PoolCode, r.PoolProvider, r.GpuModel, r.TeamCode, r.TeamName))))];
+    }
+
+    /// <summary>
+    /// What is still to be reported for a closed month: its cells now, less everything reported for it so far (at its
+    /// closing and in adjustments since). Late usage and corrections show up here, and only here.
+    /// </summary>
+    public static async Task<List<WasteCell>> AdjustmentsAsync(DbSession session, YearMonth closed, DateTimeZone zone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var live = await LiveAsync(session, closed, zone, cancellationToken);
+        var accounted = await session.QueryAsync<AmountsRow>(Accounted, new { ForPeriod = ProgrammeMonths.Text(closed) }, cancellationToken);
+        var difference = live.ToDictionary(c => (c.PoolId, c.TeamId), c => c.Amounts);
+        foreach (var row in accounted)
+        {
+            difference[(row.PoolId, row.TeamId)] = difference.GetValueOrDefault((row.PoolId, row.TeamId)) - row.ToAmounts();
+        }
+
+        return [.. difference.Where(d => !d.Value.IsZero).OrderBy(d => d.Key.PoolId).ThenBy(d => d.Key.TeamId ?? long.MaxValue)
+            .Select(d => new WasteCell(d.Key.PoolId, d.Key.TeamId, d.Value))];
+    }
+
+    private static YearMonth ParseMonth(string text) => NodaTime.Text.YearMonthPattern.Iso.Parse(text).GetValueOrThrow();
+
+    private sealed class AmountsRow
+    {
+        public string ForPeriod { get; init; } = string.Empty;
+        public long PoolId { get; init; }
+        public long? TeamId { get; init; }
+        public string PoolCode { get; init; } = string.Empty;
+        public string PoolProvider { get; init; } = string.Empty;
+        public string GpuModel { get; init; } = string.Empty;
+        public string? TeamCode { get; init; }
+        public string? TeamName { get; init; }
+        public long LeasedGs { get; init; }
+        public long AllocatedGs { get; init; }
+        public long UsedGs { get; init; }
+        public long ExcessGs { get; init; }
+        public long AllocatedUnusedGs { get; init; }
+        public long UnallocatedGs { get; init; }
+        public long LowUtilGs { get; init; }
+        public long LeasedNum { get; init; }
+        public long UsedNum { get; init; }
+        public long AllocatedUnusedNum { get; init; }
+        public long UnallocatedNum { get; init; }
+        public long LowUtilNum { get; init; }
+        public long LeasedMeg { get; init; }
+        public long UsedMeg { get; init; }
+        public long AllocatedUnusedMeg { get; init; }
+        public long UnallocatedMeg { get; init; }
+
+        public WasteAmounts ToAmounts() => new(
+            LeasedGs, AllocatedGs, UsedGs, ExcessGs, AllocatedUnusedGs, UnallocatedGs, LowUtilGs, LeasedNum, UsedNum, AllocatedUnusedNum, UnallocatedNum,
+            LowUtilNum, LeasedMeg, UsedMeg, AllocatedUnusedMeg, UnallocatedMeg);
+    }
+
+    private sealed class TeamRow
+    {
+        public long PoolId { get; init; }
+        public long TeamId { get; init; }
+        public long AllocatedGs { get; init; }
+        public long UsedGs { get; init; }
+        public long AllocatedUnusedGs { get; init; }
+        public long LowUtilGs { get; init; }
+        public long UsedNum { get; init; }
+        public long AllocatedUnusedNum { get; init; }
+        public long LowUtilNum { get; init; }
+        public long UsedMeg { get; init; }
+        public long AllocatedUnusedMeg { get; init; }
+
+        public WasteAmounts ToAmounts() =>
+            WasteAmounts.ForTeam(AllocatedGs, UsedGs, AllocatedUnusedGs, LowUtilGs, UsedNum, AllocatedUnusedNum, LowUtilNum, UsedMeg, AllocatedUnusedMeg);
+    }
+}
