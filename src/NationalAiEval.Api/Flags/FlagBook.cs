@@ -148,7 +148,12 @@ public sealed class FlagBook(Db db, IClock clock, AuditLog audit)
 
         public FlagView ToView() => new(
             Id, Kind, Enum.Parse<FlagStatus>(Status, ignoreCase: true), TeamCode, PoolCode, Account, Unix.Instant(PeriodStartUnix), Unix.Instant(PeriodEndUnix),
-            Amount, Unit, Unit == FlagWriter.MilliEghSecondsUnit ? GpuTime.ToEquivalentGpuHours(Amount) : GpuTime.ToGpuHours(Amount), Krw, Detail,
+            Amount, Unit, Unit switch
+            {
+                FlagWriter.MilliEghSecondsUnit => GpuTime.ToEquivalentGpuHours(Amount),
+                FlagWriter.GpusUnit => null,
+                _ => GpuTime.ToGpuHours(Amount),
+            }, Krw, Detail,
             Unix.Instant(OpenedUnix), Unix.Instant(UpdatedUnix), Optional(AcknowledgedUnix), AcknowledgedBy, Acknowledgement,
             Optional(ResolvedUnix), ResolvedBy, Resolution);
 

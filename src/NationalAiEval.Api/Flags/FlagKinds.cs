@@ -39,9 +39,12 @@ public static class FlagKinds
     /// <summary>A participation whose pace would leave a part of its entitlement unused at its window's end (forecast job).</summary>
     public const string EntitlementAtRisk = "entitlement-at-risk";
 
+    /// <summary>A stage whose leases cannot give every active team its entitlement (forecast job, from the planner).</summary>
+    public const string LeaseShortfall = "lease-shortfall";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         UnmappedAccount, OutsideWindow, AfterEnd, NoAllocation, Overuse, EntitlementExceeded, IdleCapacity, AllocatedUnused, UsageExceedsCapacity,
-        ForecastUnallocated, LeaseExpiry, EntitlementAtRisk,
+        ForecastUnallocated, LeaseExpiry, EntitlementAtRisk, LeaseShortfall,
     };
 }

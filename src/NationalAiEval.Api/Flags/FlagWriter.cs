@@ -24,6 +24,9 @@ public sealed class FlagWriter(IClock clock)
     public const string GpuSecondsUnit = "gpu-seconds";
     public const string MilliEghSecondsUnit = "milli-egh-seconds";
 
+    /// <summary>A count of GPUs, for conditions about capacity rather than time (a lease ending).</summary>
+    public const string GpusUnit = "gpus";
+
     private static readonly Sql LiveOfKind = Sql.Portable("SELECT cause_key FROM flag WHERE kind = @Kind AND status <> 'resolved'");
 
     private static readonly Sql Live = Sql.Portable(

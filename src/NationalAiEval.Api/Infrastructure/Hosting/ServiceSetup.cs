@@ -8,6 +8,7 @@ using NationalAiEval.Api.DataGrants;
 using NationalAiEval.Api.Demo;
 using NationalAiEval.Api.Enforcement;
 using NationalAiEval.Api.Flags;
+using NationalAiEval.Api.Forecast;
 using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
@@ -79,6 +80,9 @@ public static class ServiceSetup
         services.AddSingleton<UtilisationReader>();
         services.AddSingleton<WasteReportReader>();
         services.AddSingleton<PeriodBook>();
+        services.AddSingleton<ForecastReader>();
+        services.AddSingleton<ForecastFlags>();
+        services.AddTransient<ForecastJob>();
         services.AddSingleton<DemoLoader>();
         services.AddHostedService<StartupTasks>();
 
@@ -117,6 +121,7 @@ public static class ServiceSetup
         app.MapUtilisation();
         app.MapReports();
         app.MapPeriods();
+        app.MapForecast();
         app.MapReconciliation();
         app.MapFlags();
         app.MapPlanning();

@@ -1,5 +1,6 @@
 using Hangfire;
 using NationalAiEval.Api.Demo;
+using NationalAiEval.Api.Forecast;
 using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Reconciliation;
@@ -30,6 +31,7 @@ public sealed class StartupTasks(
         // Registered at every start, after migrating: with in-memory job storage nothing else remembers them.
         recurringJobs.AddOrUpdate<ReconcileUsageJob>(ReconcileUsageJob.Id, job => job.RunAsync(CancellationToken.None), ReconcileUsageJob.Schedule);
         recurringJobs.AddOrUpdate<DetectIdleJob>(DetectIdleJob.Id, job => job.RunAsync(CancellationToken.None), DetectIdleJob.Schedule);
+        recurringJobs.AddOrUpdate<ForecastJob>(ForecastJob.Id, job => job.RunAsync(CancellationToken.None), ForecastJob.Schedule);
         readiness.MarkReady();
     }
 

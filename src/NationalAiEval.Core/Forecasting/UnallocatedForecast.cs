@@ -1,0 +1,142 @@
+namespace NationalAiEval.Core.Forecasting;
+
+/// <summary>Why leased capacity will sit unallocated (DESIGN rule 5 and section 7, "forecast").</summary>
+public enum UnallocatedCause
+{
+    /// <summary>A team's end (elimination or withdrawal) gave back GPUs it held, inside its window: re-plan them.</summary>
+    FreedByElimination,
+
+    /// <summary>A team admitted to join later cannot use it yet: the gap before a late team joins.</summary>
+    GapBeforeLateJoin,
+
+    /// <summary>Every window that could use it has ended: the lease outlives the programme's windows.</summary>
+    LeaseOutlivesWindows,
+
+    /// <summary>Teams could use it; nobody has been allocated it yet.</summary>
+    Unplanned,
+}
+
+/// <summary>
+/// A participation as the forecast sees it: its window (unix seconds), from when it may use GPUs (window start or
+/// eligibility), and the instant it ends if it was eliminated or withdrew (possibly ahead).
+/// </summary>
+public sealed record ForecastParticipation(long Id, long WindowStart, long WindowEnd, long UsableFrom, long? EndedAt, IReadOnlySet<long> ExcludedPools);
+
+/// <summary>An allocation: which participation holds how many GPUs of which pool, over <c>[Start, End)</c> in unix seconds.</summary>
+public sealed record ForecastAllocation(long ParticipationId, long PoolId, long Gpus, long Start, long End);
+
+/// <summary>A lease line of a pool, over <c>[Start, End)</c> in unix seconds, at a price per GPU-hour.</summary>
+public sealed record ForecastLease(long PoolId, long Gpus, long Start, long End, long KrwPerGpuHour);
+
+/// <summary>
+/// A stretch of a pool's future during which <see cref="Gpus"/> leased GPUs are unallocated for one cause; GPU-seconds
+/// and their price as a numerator (GPU-seconds x KRW per GPU-hour), at the dearest lines in force.
+/// </summary>
+public sealed record UnallocatedSegment(long PoolId, long Start, long End, long Gpus, UnallocatedCause Cause, long GpuSeconds, long KrwNumerator);
+
+/// <summary>
+/// Looks forward from an instant: where will leased GPUs have no allocation, and why. Unallocated capacity is priced
+/// at the dearest lines, as idle is (allocated capacity is taken from the cheapest). GPUs freed by an end are counted
+/// first (up to what the ended team held on the pool when it ended, until its window would have closed); the rest is
+/// a gap before a late team joins if a team that may use the pool has yet to start, unplanned if a team could use it
+/// now, and a lease outliving the windows if no team ever can.
+/// </summary>
+public static class UnallocatedForecast
+{
+    public static IReadOnlyList<UnallocatedSegment> Compute(
+        IReadOnlyList<ForecastLease> leases, IReadOnlyList<ForecastAllocation> allocations, IReadOnlyList<ForecastParticipation> participations,
+        long from, long until)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        ArgumentNullException.ThrowIfNull(allocations);
+        ArgumentNullException.ThrowIfNull(participations);
+        var byId = participations.ToDictionary(p => p.Id);
+        var segments = new List<UnallocatedSegment>();
+        foreach (var pool in leases.GroupBy(l => l.PoolId).OrderBy(g => g.Key))
+        {
+            var lines = pool.ToList();
+            var held = allocations.Where(a => a.PoolId == pool.Key).ToList();
+
+            // GPUs an ended participation held on this pool at its end, given back until its window would have closed.
+            var freed = held.Where(a => byId.TryGetValue(a.ParticipationId, out var p) && p.EndedAt == a.End)
+                .Select(a => (Gpus: a.Gpus, From: a.End, To: byId[a.ParticipationId].WindowEnd)).ToList();
+            var usable = participations.Where(p => !p.ExcludedPools.Contains(pool.Key))
+                .Select(p => (p.UsableFrom, Until: p.EndedAt is { } ended ? Math.Min(ended, p.WindowEnd) : p.WindowEnd))
+                .Where(p => p.Until > p.UsableFrom).ToList();
+
+            var cuts = new SortedSet<long> { from, until };
+            foreach (var t in lines.SelectMany(l => new[] { l.Start, l.End })
+                .Concat(held.SelectMany(a => new[] { a.Start, a.End }))
+                .Concat(freed.SelectMany(f => new[] { f.From, f.To }))
+                .Concat(usable.SelectMany(p => new[] { p.UsableFrom, p.Until })))
+            {
+                if (t > from && t < until)
+                {
+                    cuts.Add(t);
+                }
+            }
+
+            var points = cuts.ToList();
+            for (var i = 0; i + 1 < points.Count; i++)
+            {
+                var (start, end) = (points[i], points[i + 1]);
+                var inForce = lines.Where(l => l.Start <= start && l.End >= end).ToList();
+                var free = inForce.Sum(l => l.Gpus) - held.Where(a => a.Start <= start && a.End >= end).Sum(a => a.Gpus);
+                if (free <= 0)
+                {
+                    continue;
+                }
+
+                var fromEnd = Math.Min(free, freed.Where(f => f.From <= start && f.To >= end).Sum(f => f.Gpus));
+                var rest = free - fromEnd;
+                var canNow = usable.Any(p => p.UsableFrom <= start && p.Until >= end);
+                var canLater = usable.Any(p => p.UsableFrom >= end);
+                var cause = canLater ? UnallocatedCause.GapBeforeLateJoin : canNow ? UnallocatedCause.Unplanned : UnallocatedCause.LeaseOutlivesWindows;
+
+                // The dearest GPUs are the unallocated ones; the freed ones are priced first among them.
+                var dearest = inForce.OrderByDescending(l => l.KrwPerGpuHour).ToList();
+                var seconds = end - start;
+                if (fromEnd > 0)
+                {
+                    Add(segments, new UnallocatedSegment(pool.Key, start, end, fromEnd, UnallocatedCause.FreedByElimination, fromEnd * seconds,
+                        Price(dearest, 0, fromEnd) * seconds));
+                }
+
+                if (rest > 0)
+                {
+                    Add(segments, new UnallocatedSegment(pool.Key, start, end, rest, cause, rest * seconds, Price(dearest, fromEnd, rest) * seconds));
+                }
+            }
+        }
+
+        return segments;
+    }
+
+    /// <summary>The summed price per GPU-hour of <paramref name="count"/> GPUs of the lines (dearest first), after the first <paramref name="skip"/>.</summary>
+    private static long Price(List<ForecastLease> dearestFirst, long skip, long count)
+    {
+        long price = 0, position = 0;
+        foreach (var line in dearestFirst)
+        {
+            var take = Math.Min(position + line.Gpus, skip + count) - Math.Max(position, skip);
+            price += Math.Max(0, take) * line.KrwPerGpuHour;
+            position += line.Gpus;
+        }
+
+        return price;
+    }
+
+    /// <summary>Appends, or lengthens the previous segment when it continues it with the same GPUs for the same cause.</summary>
+    private static void Add(List<UnallocatedSegment> segments, UnallocatedSegment next)
+    {
+        var index = segments.FindLastIndex(s => s.PoolId == next.PoolId && s.Cause == next.Cause);
+        if (index >= 0 && segments[index] is var last && last.End == next.Start && last.Gpus == next.Gpus
+            && last.KrwNumerator * (next.End - next.Start) == next.KrwNumerator * (last.End - last.Start))
+        {
+            segments[index] = last with { End = next.End, GpuSeconds = last.GpuSeconds + next.GpuSeconds, KrwNumerator = last.KrwNumerator + next.KrwNumerator };
+            return;
+        }
+
+        segments.Add(next);
+    }
+}

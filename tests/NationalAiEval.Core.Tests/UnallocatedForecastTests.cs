@@ -1,0 +1,64 @@
+using NationalAiEval.Core.Forecasting;
+
+namespace NationalAiEval.Core.Tests;
+
+public sealed class UnallocatedForecastTests
+{
+    private const long Day = 86_400;
+    private static readonly IReadOnlySet<long> None = new HashSet<long>();
+
+    private static ForecastParticipation Team(long id, long startDay, long endDay, long? endedDay = null, params long[] excluded) =>
+        new(id, startDay * Day, endDay * Day, startDay * Day, endedDay * Day, excluded.ToHashSet());
+
+    [Fact]
+    public void BeforeALateTeamJoins_FreeCapacityIsTheGap_ThenUnplanned_ThenTheLeaseOutlivesTheWindows()
+    {
+        // 8 GPUs for 100 days; team 1 (days 0-60) holds 4 throughout; team 2 joins on day 20 (to day 80).
+        var segments = UnallocatedForecast.Compute(
+            [new ForecastLease(1, 8, 0, 100 * Day, 1000)],
+            [new ForecastAllocation(1, 1, 4, 0, 60 * Day)],
+            [Team(1, 0, 60), Team(2, 20, 80)],
+            0, 100 * Day);
+
+        Assert.Equal(
+            [(0L, 20L, 4L, UnallocatedCause.GapBeforeLateJoin), (20, 60, 4, UnallocatedCause.Unplanned), (60, 80, 8, UnallocatedCause.Unplanned),
+                (80, 100, 8, UnallocatedCause.LeaseOutlivesWindows)],
+            segments.Select(s => (s.Start / Day, s.End / Day, s.Gpus, s.Cause)));
+        Assert.Equal(4 * 20 * Day * 1000, segments[0].KrwNumerator);
+    }
+
+    [Fact]
+    public void GpusGivenBackByAnElimination_AreFreed_UntilTheEliminatedWindowWouldHaveClosed()
+    {
+        // Team 1 held 6 of 8 GPUs until its elimination on day 10 (its window ran to day 50); team 2 holds 2 to day 50.
+        var segments = UnallocatedForecast.Compute(
+            [new ForecastLease(1, 8, 0, 50 * Day, 1000)],
+            [new ForecastAllocation(1, 1, 6, 0, 10 * Day), new ForecastAllocation(2, 1, 2, 0, 50 * Day)],
+            [Team(1, 0, 50, endedDay: 10), Team(2, 0, 50)],
+            5 * Day, 50 * Day);
+
+        Assert.Equal([(10L, 50L, 6L, UnallocatedCause.FreedByElimination)], segments.Select(s => (s.Start / Day, s.End / Day, s.Gpus, s.Cause)));
+    }
+
+    [Fact]
+    public void UnallocatedGpus_ArePricedAtTheDearestLines()
+    {
+        // 4 GPUs at 1,000 and 4 at 3,000 KRW per GPU-hour; 5 allocated: the 3 free are the dearest.
+        var segments = UnallocatedForecast.Compute(
+            [new ForecastLease(1, 4, 0, Day, 1000), new ForecastLease(1, 4, 0, Day, 3000)],
+            [new ForecastAllocation(1, 1, 5, 0, Day)],
+            [Team(1, 0, 10)],
+            0, Day);
+
+        var segment = Assert.Single(segments);
+        Assert.Equal((3L, 3 * 3000 * Day), (segment.Gpus, segment.KrwNumerator));
+    }
+
+    [Fact]
+    public void AnExcludedPool_IsNotUsableByThatTeam()
+    {
+        var segments = UnallocatedForecast.Compute([new ForecastLease(7, 2, 0, 10 * Day, 1000)], [], [Team(1, 0, 10, null, 7), Team(2, 5, 10)], 0, 10 * Day);
+
+        Assert.Equal([(0L, 5L, UnallocatedCause.GapBeforeLateJoin), (5, 10, UnallocatedCause.Unplanned)], segments.Select(s => (s.Start / Day, s.End / Day, s.Cause)));
+    }
+}
