@@ -45,6 +45,26 @@ public sealed class DemoProcessTests : IDisposable
         var lgData = Assert.Single((await (await finance.GetAsync("/api/v1/teams/lg-ai-research/quota")).ExpectAsync(HttpStatusCode.OK)).Items("stages"));
         Assert.Equal(800_000_000, lgData.GetProperty("dataGrant").Long("drawnKrw"));
 
+        // Idle capacity is flagged while it happens, finance reads the waste by cause, and months to March are closed.
+        Assert.Contains(flags, f => f == "idle-capacity");
+        var idle = (await (await managerFlags.GetAsync("/api/v1/flags?kind=idle-capacity&status=open")).ExpectAsync(HttpStatusCode.OK)).Items();
+        Assert.Contains(idle, f => f.Text("pool") == "kt-h200");
+        var waste = await (await finance.GetAsync("/api/v1/reports/waste?from=2026-04&to=2026-04&groupBy=pool")).ExpectAsync(HttpStatusCode.OK);
+        Assert.All(waste.Items("rows").Append(waste.GetProperty("total")),
+            r => Assert.Equal(r.Long("leasedKrw"), r.Long("usedKrw") + r.Long("idleUnallocatedKrw") + r.Long("idleAllocatedUnusedKrw")));
+        Assert.True(waste.GetProperty("total").Long("idleKrw") > 0);
+        var resent = Assert.Single(waste.Items("rows"), r => r.GetProperty("adjustmentFor").GetString() == "2026-02");
+        Assert.Equal(("naver-h100", 192m), (resent.Text("pool"), resent.Decimal("usedGpuHours")));
+        var periods = (await (await finance.GetAsync("/api/v1/periods")).ExpectAsync(HttpStatusCode.OK)).Items();
+        Assert.Equal(("2025-08", "2026-03"), (periods[0].Text("period"), periods[^1].Text("period")));
+
+        // The forecast: the weeks before Motif joined left KT's H200s as a gap; the NHN lease outlives every window.
+        var february = await (await manager.GetAsync("/api/v1/forecast?asOf=2026-02-01T00:00:00Z&until=2026-03-01T00:00:00Z")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(february.Items("unallocated"),
+            s => s.Text("pool") == "kt-h200" && s.Text("cause") == "gap-before-late-join" && s.Text("to") == "2026-02-19T15:00:00Z");
+        var ahead = await (await manager.GetAsync("/api/v1/forecast")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(ahead.Items("unallocated"), s => s.Text("pool") == "nhn-gov-b200" && s.Text("cause") == "lease-outlives-windows");
+
         // The planner's story: from the stage's start, with Motif joining on 2026-02-20, every team gets the same; a team
         // joining in December would be short, and the certificate says which lease closes the gap.
         var replanned = await (await manager.PostJsonAsync("/api/v1/stages/stage-2/plan/preview", new { whatIf = new { asOf = "2026-01-15T15:00:00Z" } }))

@@ -61,4 +61,30 @@ public sealed class UnallocatedForecastTests
 
         Assert.Equal([(0L, 5L, UnallocatedCause.GapBeforeLateJoin), (5, 10, UnallocatedCause.Unplanned)], segments.Select(s => (s.Start / Day, s.End / Day, s.Cause)));
     }
+
+    [Fact]
+    public void ATeamWaitingForItsEligibility_IsNotALateJoiner_WhileOthersCanUseThePool()
+    {
+        // Team 1 can use the pool from day 0; team 2's window opens on day 0 too, but it may use GPUs only from day 30.
+        var waiting = new ForecastParticipation(2, 0, 100 * Day, 30 * Day, null, None);
+        var segments = UnallocatedForecast.Compute([new ForecastLease(1, 2, 0, 10 * Day, 1000)], [], [Team(1, 0, 100), waiting], 0, 10 * Day);
+        var alone = UnallocatedForecast.Compute([new ForecastLease(1, 2, 0, 10 * Day, 1000)], [], [waiting], 0, 10 * Day);
+
+        Assert.Equal(UnallocatedCause.Unplanned, Assert.Single(segments).Cause);
+        Assert.Equal(UnallocatedCause.GapBeforeLateJoin, Assert.Single(alone).Cause);
+    }
+
+    [Fact]
+    public void ALargePool_OverMonths_IsOneSegmentPerCause_WithoutOverflow()
+    {
+        // 3,072 GPUs at 8,000 KRW for 200 days, cut in two by an allocation boundary that leaves the free count unchanged.
+        var segments = UnallocatedForecast.Compute(
+            [new ForecastLease(1, 3072, 0, 200 * Day, 8000)],
+            [new ForecastAllocation(1, 1, 512, 0, 100 * Day), new ForecastAllocation(2, 1, 512, 100 * Day, 150 * Day)],
+            [Team(1, 0, 300), Team(2, 0, 300)],
+            0, 200 * Day);
+
+        Assert.Equal([(0L, 150L, 2560L), (150, 200, 3072)], segments.Select(s => (s.Start / Day, s.End / Day, s.Gpus)));
+        Assert.Equal(2560L * 150 * Day * 8000, segments[0].KrwNumerator);
+    }
 }

@@ -24,6 +24,9 @@ public static class DemoData
 
     public static readonly LocalDate StageStart = new(2026, 1, 16);
 
+    /// <summary>Finance has closed every month up to this one (from the first lease, August 2025).</summary>
+    public static readonly YearMonth LastClosedMonth = new(2026, 3);
+
     public static readonly IReadOnlyList<DemoPool> Pools =
     [
         new("skt-haein-b200", "SKT Haein B200 cluster", "SK Telecom", "B200", 1024, new(2025, 8, 1), new(2026, 6, 30), 8_000),

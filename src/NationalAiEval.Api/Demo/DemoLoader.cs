@@ -1,9 +1,13 @@
 using NationalAiEval.Api.Allocations;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.DataGrants;
+using NationalAiEval.Api.Forecast;
+using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Keys;
 using NationalAiEval.Api.Participations;
+using NationalAiEval.Api.Periods;
 using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Reconciliation;
 using NationalAiEval.Api.Stages;
@@ -16,12 +20,13 @@ namespace NationalAiEval.Api.Demo;
 
 /// <summary>
 /// <c>--demo</c>: a fresh SQLite file loaded with <see cref="DemoData"/> and <see cref="DemoUsage"/> through the same
-/// services the API uses (usage reconciled, so quota, ledger and flags are alive), and one key per role printed as
-/// shell <c>export</c> lines for the README tour.
+/// services the API uses (usage reconciled, so quota, ledger and flags are alive; idle facts, idle and forecast flags
+/// computed; months to March closed), and one key per role printed as shell <c>export</c> lines for the README tour.
 /// </summary>
 public sealed class DemoLoader(
     DatabaseSettings database, IConfiguration configuration, IHostEnvironment environment, PoolStore pools, TeamStore teams, StageStore stages,
-    Admissions admissions, AllocationBook allocations, UsageWriter usage, UsageReconciler reconciler, DrawdownBook drawdowns, ApiKeys keys, IClock clock)
+    Admissions admissions, AllocationBook allocations, UsageWriter usage, UsageReconciler reconciler, DrawdownBook drawdowns, ApiKeys keys, IClock clock,
+    IdleCalculator idleFacts, IdleFlags idleFlags, PeriodBook periods, ForecastFlags forecastFlags)
 {
     private const string DefaultDatabasePath = "data/nationalaieval-demo.db";
 
@@ -98,7 +103,28 @@ public sealed class DemoLoader(
         await drawdowns.RecordAsync(DemoData.Stage, "lg-ai-research",
             new DrawdownRequest(800_000_000, "NIA AI Hub", "Korean legal and patent corpus licence", new LocalDate(2026, 3, 3)), demo, cancellationToken);
         await reconciler.RunAsync("demo loader", cancellationToken);
+        await CloseAndAdjustAsync(demo, cancellationToken);
+        await new DetectIdleJob(idleFacts, idleFlags).RunAsync(cancellationToken);
+        await forecastFlags.EvaluateAsync("demo loader", cancellationToken);
         await PrintKeysAsync(demo, cancellationToken);
+    }
+
+    /// <summary>
+    /// Finance has closed every month from the first lease to March 2026; then NAVER re-sends a February job it had
+    /// missed, which the April report (the first open month) shows as an adjustment for February.
+    /// </summary>
+    private async Task CloseAndAdjustAsync(Caller demo, CancellationToken cancellationToken)
+    {
+        var finance = Caller.System("demo finance");
+        foreach (var month in ProgrammeMonths.Range(new YearMonth(2025, 8), DemoData.LastClosedMonth))
+        {
+            await periods.CloseAsync(ProgrammeMonths.Text(month), finance, cancellationToken);
+        }
+
+        var start = At(new LocalDate(2026, 2, 27)) + Duration.FromHours(9);
+        await usage.WriteAsync("naver-h100", [new IncomingUsage("upstage/resent-2026-02-27", "upstage-solar", Unix.Seconds(start),
+            Unix.Seconds(start + Duration.FromHours(6)), Unix.Seconds(start + Duration.FromHours(6)), 32)], "json", demo, cancellationToken);
+        await reconciler.RunAsync("demo loader", cancellationToken);
     }
 
     private async Task PrintKeysAsync(Caller demo, CancellationToken cancellationToken)

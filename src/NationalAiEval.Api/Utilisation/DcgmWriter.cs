@@ -89,7 +89,12 @@ public sealed class DcgmWriter(Db db)
     private static string JobIdOf(string externalId)
     {
         var at = externalId.LastIndexOf('@');
-        var id = at > 0 ? externalId[..at] : externalId;
+        if (at <= 0)
+        {
+            return externalId;
+        }
+
+        var id = externalId[..at];
         var slash = id.IndexOf('/', StringComparison.Ordinal);
         return slash >= 0 ? id[(slash + 1)..] : id;
     }

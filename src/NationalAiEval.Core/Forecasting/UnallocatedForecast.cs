@@ -37,9 +37,10 @@ public sealed record UnallocatedSegment(long PoolId, long Start, long End, long 
 /// <summary>
 /// Looks forward from an instant: where will leased GPUs have no allocation, and why. Unallocated capacity is priced
 /// at the dearest lines, as idle is (allocated capacity is taken from the cheapest). GPUs freed by an end are counted
-/// first (up to what the ended team held on the pool when it ended, until its window would have closed); the rest is
-/// a gap before a late team joins if a team that may use the pool has yet to start, unplanned if a team could use it
-/// now, and a lease outliving the windows if no team ever can.
+/// first (up to what the ended team held on the pool when it ended, until its window would have closed). The rest is a
+/// gap before a late team joins while a team admitted to join later (its window not yet open) may use the pool, or
+/// while nobody can use it yet but someone will (a team waiting for its eligibility date); unplanned when teams could
+/// use it and none is still to join; and a lease outliving the windows when no team ever can.
 /// </summary>
 public static class UnallocatedForecast
 {
@@ -61,7 +62,7 @@ public static class UnallocatedForecast
             var freed = held.Where(a => byId.TryGetValue(a.ParticipationId, out var p) && p.EndedAt == a.End)
                 .Select(a => (Gpus: a.Gpus, From: a.End, To: byId[a.ParticipationId].WindowEnd)).ToList();
             var usable = participations.Where(p => !p.ExcludedPools.Contains(pool.Key))
-                .Select(p => (p.UsableFrom, Until: p.EndedAt is { } ended ? Math.Min(ended, p.WindowEnd) : p.WindowEnd))
+                .Select(p => (p.WindowStart, p.UsableFrom, Until: p.EndedAt is { } ended ? Math.Min(ended, p.WindowEnd) : p.WindowEnd))
                 .Where(p => p.Until > p.UsableFrom).ToList();
 
             var cuts = new SortedSet<long> { from, until };
@@ -90,8 +91,15 @@ public static class UnallocatedForecast
                 var fromEnd = Math.Min(free, freed.Where(f => f.From <= start && f.To >= end).Sum(f => f.Gpus));
                 var rest = free - fromEnd;
                 var canNow = usable.Any(p => p.UsableFrom <= start && p.Until >= end);
-                var canLater = usable.Any(p => p.UsableFrom >= end);
-                var cause = canLater ? UnallocatedCause.GapBeforeLateJoin : canNow ? UnallocatedCause.Unplanned : UnallocatedCause.LeaseOutlivesWindows;
+                var lateJoinerAhead = usable.Any(p => p.WindowStart >= end);
+                var anyoneLater = usable.Any(p => p.UsableFrom >= end);
+                var cause = (canNow, lateJoinerAhead, anyoneLater) switch
+                {
+                    (true, true, _) => UnallocatedCause.GapBeforeLateJoin,
+                    (true, false, _) => UnallocatedCause.Unplanned,
+                    (false, _, true) => UnallocatedCause.GapBeforeLateJoin,
+                    _ => UnallocatedCause.LeaseOutlivesWindows,
+                };
 
                 // The dearest GPUs are the unallocated ones; the freed ones are priced first among them.
                 var dearest = inForce.OrderByDescending(l => l.KrwPerGpuHour).ToList();
@@ -131,7 +139,7 @@ public static class UnallocatedForecast
     {
         var index = segments.FindLastIndex(s => s.PoolId == next.PoolId && s.Cause == next.Cause);
         if (index >= 0 && segments[index] is var last && last.End == next.Start && last.Gpus == next.Gpus
-            && last.KrwNumerator * (next.End - next.Start) == next.KrwNumerator * (last.End - last.Start))
+            && (Int128)last.KrwNumerator * (next.End - next.Start) == (Int128)next.KrwNumerator * (last.End - last.Start))
         {
             segments[index] = last with { End = next.End, GpuSeconds = last.GpuSeconds + next.GpuSeconds, KrwNumerator = last.KrwNumerator + next.KrwNumerator };
             return;
