@@ -18,6 +18,7 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeys keys,
+    NodaTime.IClock clock,
     IProblemDetailsService problemDetails)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -48,7 +49,12 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var key = await keys.FindForAuthenticationAsync(keyId, Context.RequestAborted);
-        if (!ApiKeySecret.Matches(secret, key?.SecretHash ?? DecoyHash) || key is null)
+
+        // Both comparisons always run, so that the time taken says nothing about which secret matched.
+        var current = ApiKeySecret.Matches(secret, key?.SecretHash ?? DecoyHash);
+        var previous = ApiKeySecret.Matches(secret, key?.PreviousSecretHash ?? DecoyHash)
+            && key?.PreviousValidUntilUnix is { } until && until > Unix.Seconds(clock.GetCurrentInstant());
+        if (key is null || !(current || previous))
         {
             return AuthenticateResult.Fail("The API key is not valid.");
         }

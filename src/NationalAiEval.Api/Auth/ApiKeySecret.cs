@@ -17,9 +17,11 @@ public static class ApiKeySecret
     public static (string KeyId, string Secret) Generate()
     {
         var keyId = RandomNumberGenerator.GetString(KeyIdAlphabet, KeyIdLength);
-        var random = Base64Url(RandomNumberGenerator.GetBytes(32));
-        return (keyId, $"{Prefix}{keyId}_{random}");
+        return (keyId, GenerateFor(keyId));
     }
+
+    /// <summary>A new secret for an existing key id (a rotation).</summary>
+    public static string GenerateFor(string keyId) => $"{Prefix}{keyId}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
 
     public static bool TryParseKeyId(string secret, out string keyId)
     {

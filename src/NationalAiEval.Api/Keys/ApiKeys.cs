@@ -13,6 +13,11 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
     /// <summary>last_used is refreshed at most this often, so that reads do not each become a write.</summary>
     private static readonly Duration TouchInterval = Duration.FromMinutes(1);
 
+    /// <summary>How long a rotated-out secret keeps working unless the rotation says otherwise, and at most.</summary>
+    public static readonly Duration DefaultGrace = Duration.FromHours(24);
+
+    public static readonly Duration MaxGrace = Duration.FromDays(7);
+
     private static readonly Sql InsertKey = Sql.InsertReturningId(
         "api_key",
         "key_id, name, role, team_id, secret_hash, created_unix, created_by_key",
@@ -25,8 +30,8 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
     private static readonly Sql PoolIdByCode = Sql.Portable("SELECT id FROM pool WHERE code = @Code");
 
     private static readonly Sql FindByKeyId = Sql.Portable("""
-        SELECT k.id, k.key_id, k.name, k.role, k.team_id, t.code AS team_code, k.secret_hash,
-               k.created_unix, k.revoked_unix, k.last_used_unix
+        SELECT k.id, k.key_id, k.name, k.role, k.team_id, t.code AS team_code, k.secret_hash, k.previous_secret_hash,
+               k.previous_valid_until_unix, k.rotated_unix, k.created_unix, k.revoked_unix, k.last_used_unix
         FROM api_key k LEFT JOIN team t ON t.id = k.team_id
         WHERE k.key_id = @KeyId
         """);
@@ -37,7 +42,7 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
         """);
 
     private static readonly Sql ListPage = Sql.FirstRows(
-        "k.id, k.key_id, k.name, k.role, k.team_id, t.code AS team_code, k.secret_hash, k.created_unix, k.revoked_unix, k.last_used_unix",
+        "k.id, k.key_id, k.name, k.role, k.team_id, t.code AS team_code, k.secret_hash, k.previous_valid_until_unix, k.rotated_unix, k.created_unix, k.revoked_unix, k.last_used_unix",
         "FROM api_key k LEFT JOIN team t ON t.id = k.team_id WHERE k.id > @After ORDER BY k.id");
 
     private static readonly Sql PoolsOfKeyRange = Sql.Portable("""
@@ -46,6 +51,11 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
         """);
 
     private static readonly Sql Revoke = Sql.Portable("UPDATE api_key SET revoked_unix = @Now WHERE id = @Id AND revoked_unix IS NULL");
+
+    private static readonly Sql Rotate = Sql.Portable("""
+        UPDATE api_key SET previous_secret_hash = secret_hash, previous_valid_until_unix = @ValidUntil, secret_hash = @SecretHash, rotated_unix = @Now
+        WHERE id = @Id AND revoked_unix IS NULL
+        """);
 
     private static readonly Sql Touch = Sql.Portable("""
         UPDATE api_key SET last_used_unix = @Now WHERE id = @Id AND (last_used_unix IS NULL OR last_used_unix < @Threshold)
@@ -123,7 +133,7 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
             await session.ExecuteAsync(InsertKeyPool, new { KeyRowId = rowId, PoolId = poolId }, cancellationToken);
         }
 
-        var view = new KeyView(keyId, name, role, request.Team, poolCodes.Distinct().Order(StringComparer.Ordinal).ToList(), now, null, null);
+        var view = new KeyView(keyId, name, role, request.Team, poolCodes.Distinct().Order(StringComparer.Ordinal).ToList(), now, null, null, null, null);
         await audit.WriteAsync(session, creator, "key.create", "api_key", keyId, null, view, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return new CreatedKey(view, secret);
@@ -141,7 +151,7 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
 
         var pools = await session.QueryAsync<KeyPoolRow>(PoolsOfKey, new { KeyRowId = row.Id }, cancellationToken);
         return new AuthenticatedKey(row.Id, row.KeyId, row.Name, ParseRole(row.Role), row.TeamId, row.SecretHash, row.RevokedUnix is not null,
-            row.LastUsedUnix, pools.Select(p => p.PoolId).ToHashSet());
+            row.LastUsedUnix, pools.Select(p => p.PoolId).ToHashSet(), row.PreviousSecretHash, row.PreviousValidUntilUnix);
     }
 
     public async Task TouchAsync(AuthenticatedKey key, CancellationToken cancellationToken = default)
@@ -195,12 +205,56 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
         return after;
     }
 
+    /// <summary>
+    /// A new secret for the same key (same id, role, team and pools). The old secret keeps working for
+    /// the request's grace period, so that automation can switch without an outage; a manager may rotate any key, any
+    /// key itself. A second rotation within the grace period ends the first one's: only one previous secret is kept.
+    /// </summary>
+    public async Task<CreatedKey> RotateAsync(string keyId, RotateKeyRequest request, Caller caller, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
+        var v = new Validator();
+        var graceMinutes = request.GraceMinutes is null ? DefaultGrace.TotalMinutes : v.Range(request.GraceMinutes, "graceMinutes", 0, (long)MaxGrace.TotalMinutes);
+        v.ThrowIfInvalid();
+        if (caller.Role != Role.Manager && caller.KeyId != keyId)
+        {
+            throw Problems.NotFound("key", keyId);
+        }
+
+        await using var session = await db.WriteAsync(cancellationToken);
+        var row = await session.QuerySingleOrDefaultAsync<KeyRow>(FindByKeyId, new { KeyId = keyId }, cancellationToken)
+            ?? throw Problems.NotFound("key", keyId);
+        if (row.RevokedUnix is not null)
+        {
+            throw Problems.Conflict("key-revoked", "The key is revoked.", $"Key {keyId} was revoked; create a new key instead.");
+        }
+
+        var pools = (await session.QueryAsync<KeyPoolRow>(PoolsOfKey, new { KeyRowId = row.Id }, cancellationToken)).Select(p => p.PoolCode).ToList();
+        var secret = ApiKeySecret.GenerateFor(keyId);
+        var now = Unix.Now(clock);
+        var validUntil = now + Duration.FromMinutes((long)graceMinutes);
+        await session.ExecuteAsync(Rotate, new
+        {
+            ValidUntil = Unix.Seconds(validUntil),
+            SecretHash = ApiKeySecret.Hash(secret),
+            Now = Unix.Seconds(now),
+            row.Id,
+        }, cancellationToken);
+        var view = ToView(row, pools) with { RotatedAt = now, PreviousSecretValidUntil = validUntil };
+        await audit.WriteAsync(session, caller, "key.rotate", "api_key", keyId, ToView(row, pools), view, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return new CreatedKey(view, secret);
+    }
+
     private static Role ParseRole(string role) => Enum.Parse<Role>(role, ignoreCase: true);
 
     private static KeyView ToView(KeyRow row, IReadOnlyList<string> pools) => new(
         row.KeyId, row.Name, ParseRole(row.Role), row.TeamCode, pools, Unix.Instant(row.CreatedUnix),
         row.RevokedUnix is { } revoked ? Unix.Instant(revoked) : null,
-        row.LastUsedUnix is { } used ? Unix.Instant(used) : null);
+        row.LastUsedUnix is { } used ? Unix.Instant(used) : null,
+        row.RotatedUnix is { } rotated ? Unix.Instant(rotated) : null,
+        row.PreviousValidUntilUnix is { } until ? Unix.Instant(until) : null);
 
     private sealed class KeyRow
     {
@@ -211,6 +265,9 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
         public long? TeamId { get; init; }
         public string? TeamCode { get; init; }
         public byte[] SecretHash { get; init; } = [];
+        public byte[]? PreviousSecretHash { get; init; }
+        public long? PreviousValidUntilUnix { get; init; }
+        public long? RotatedUnix { get; init; }
         public long CreatedUnix { get; init; }
         public long? RevokedUnix { get; init; }
         public long? LastUsedUnix { get; init; }
@@ -226,4 +283,5 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
 
 /// <summary>What authentication reads about a key.</summary>
 public sealed record AuthenticatedKey(
-    long Id, string KeyId, string Name, Role Role, long? TeamId, byte[] SecretHash, bool Revoked, long? LastUsedUnix, IReadOnlySet<long> PoolIds);
+    long Id, string KeyId, string Name, Role Role, long? TeamId, byte[] SecretHash, bool Revoked, long? LastUsedUnix, IReadOnlySet<long> PoolIds,
+    byte[]? PreviousSecretHash = null, long? PreviousValidUntilUnix = null);

@@ -30,5 +30,14 @@ public static class KeysEndpoints
                 TypedResults.Ok(await keys.RevokeAsync(id, caller, ct)))
             .WithName("RevokeKey").WithSummary("Revoke an API key, effective at once; the record stays for the audit trail.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        // Any key may rotate itself (automation renewing its own secret); managers may rotate any key.
+        app.MapPost("/api/v1/keys/{id}/rotation", async Task<Ok<CreatedKey>> (string id, RotateKeyRequest? request, Caller caller, ApiKeys keys, CancellationToken ct) =>
+                TypedResults.Ok(await keys.RotateAsync(id, request ?? new RotateKeyRequest(null), caller, ct)))
+            .WithTags("Keys")
+            .RequireAuthorization(Policies.AnyKey)
+            .WithName("RotateKey")
+            .WithSummary("A new secret for the key (shown once); the old one keeps working for graceMinutes (default a day), then stops. A key may rotate itself; managers any key.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

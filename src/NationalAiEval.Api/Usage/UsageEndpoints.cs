@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Infrastructure.Limits;
 using NationalAiEval.Core.Usage;
 using NodaTime;
 
@@ -9,9 +10,6 @@ namespace NationalAiEval.Api.Usage;
 
 public static class UsageEndpoints
 {
-    /// <summary>sacct text larger than this is refused: 50,000 job lines with steps fit well inside it.</summary>
-    public const int MaxSacctBytes = 64 * 1024 * 1024;
-
     public static void MapUsageIngestion(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/pools/{pool}/usage").WithTags("Usage");
@@ -46,6 +44,7 @@ public static class UsageEndpoints
                     parsed.StepLines, parsed.NotStarted, parsed.WithoutGpus));
             })
             .Accepts<string>("text/plain")
+            .WithMetadata(LimitsSetup.UploadMetadata.Instance)
             .RequireAuthorization(Policies.UsageWriter)
             .WithName("IngestSacct").WithSummary("Report usage as printed by sacct --parsable2 (with header); timeZone says how to read Slurm's local times (default UTC).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

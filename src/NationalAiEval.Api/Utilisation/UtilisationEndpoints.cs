@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Infrastructure.Limits;
 using NationalAiEval.Api.Usage;
 using NationalAiEval.Core.Utilisation;
 using NodaTime;
@@ -40,6 +41,7 @@ public static class UtilisationEndpoints
                 return TypedResults.Ok(await writer.WriteAsync(pool, scrape, caller, ct));
             })
             .Accepts<string>("text/plain")
+            .WithMetadata(LimitsSetup.UploadMetadata.Instance)
             .WithTags("Usage")
             .RequireAuthorization(Policies.UsageWriter)
             .WithName("IngestDcgm")

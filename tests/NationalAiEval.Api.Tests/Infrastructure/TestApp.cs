@@ -21,13 +21,16 @@ public sealed class TestApp : IAsyncDisposable
     private readonly Factory _factory;
     private readonly bool _ownsDatabase;
 
-    private TestApp(TestDatabase database, FakeClock clock, bool ownsDatabase)
+    private TestApp(TestDatabase database, FakeClock clock, bool ownsDatabase, IReadOnlyDictionary<string, string?>? settings)
     {
         Database = database;
         Clock = clock;
         _ownsDatabase = ownsDatabase;
-        _factory = new Factory(database, clock);
+        _factory = new Factory(database, clock, settings ?? new Dictionary<string, string?>(), Logs);
     }
+
+    /// <summary>Every log line the service wrote, at the level the settings allow (Warning unless NAE_TEST_LOG_LEVEL or a setting says otherwise).</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public TestDatabase Database { get; }
 
@@ -38,9 +41,10 @@ public sealed class TestApp : IAsyncDisposable
     public IServiceProvider Services => _factory.Services;
 
     /// <summary>Starts the service on a new database, or on <paramref name="shared"/> to play a second instance.</summary>
-    public static async Task<TestApp> StartAsync(DatabaseKind kind, Instant? now = null, TestDatabase? shared = null)
+    public static async Task<TestApp> StartAsync(
+        DatabaseKind kind, Instant? now = null, TestDatabase? shared = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var app = new TestApp(shared ?? TestDatabase.Create(kind), new FakeClock(now ?? DefaultNow), shared is null);
+        var app = new TestApp(shared ?? TestDatabase.Create(kind), new FakeClock(now ?? DefaultNow), shared is null, settings);
         var created = await app.Services.GetRequiredService<ApiKeys>()
             .CreateAsync(new CreateKeyRequest($"test manager {Guid.NewGuid():N}", Role.Manager, null, null), Caller.System("tests"), CancellationToken.None);
         app.Manager = app.Client(created.Secret);
@@ -75,7 +79,8 @@ public sealed class TestApp : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(TestDatabase database, FakeClock clock) : WebApplicationFactory<Program>
+    private sealed class Factory(TestDatabase database, FakeClock clock, IReadOnlyDictionary<string, string?> settings, CapturedLogs logs)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -83,7 +88,19 @@ public sealed class TestApp : IAsyncDisposable
             builder.UseSetting("Database:Provider", database.Kind.ToString());
             builder.UseSetting(database.Kind == DatabaseKind.Sqlite ? "ConnectionStrings:Sqlite" : "ConnectionStrings:SqlServer", database.ConnectionString);
             builder.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("NAE_TEST_LOG_LEVEL") ?? "Warning");
-            builder.ConfigureTestServices(services => services.AddSingleton<IClock>(clock));
+
+            // The tests drive many requests from one key; their rate limit is tested on its own.
+            builder.UseSetting("RateLimit:Enabled", "false");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureTestServices(services =>
+            {
+                services.AddSingleton<IClock>(clock);
+                services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
+            });
         }
     }
 }

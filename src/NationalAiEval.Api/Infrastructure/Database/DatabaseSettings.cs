@@ -4,8 +4,11 @@ using Microsoft.Data.Sqlite;
 namespace NationalAiEval.Api.Infrastructure.Database;
 
 /// <summary>Which database the service uses and how to reach it, resolved once from configuration.</summary>
-public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, int CommandTimeoutSeconds = DatabaseSettings.DefaultCommandTimeoutSeconds)
 {
+    /// <summary>How long a statement may run or wait for a lock before it fails (503, retry): <c>Database:CommandTimeoutSeconds</c>.</summary>
+    public const int DefaultCommandTimeoutSeconds = 30;
+
     public static DatabaseSettings FromConfiguration(IConfiguration configuration, string contentRoot)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -25,17 +28,24 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
 
             // Validates the syntax at start rather than at the first request.
             _ = new SqlConnectionStringBuilder(text);
-            return new DatabaseSettings(provider, text);
+            return new DatabaseSettings(provider, text, Timeout(configuration));
         }
 
-        return new DatabaseSettings(provider, SqliteConnectionString(configuration.GetConnectionString("Sqlite"), contentRoot));
+        var timeout = Timeout(configuration);
+        return new DatabaseSettings(provider, SqliteConnectionString(configuration.GetConnectionString("Sqlite"), contentRoot, timeout), timeout);
+    }
+
+    private static int Timeout(IConfiguration configuration)
+    {
+        var seconds = configuration.GetValue("Database:CommandTimeoutSeconds", DefaultCommandTimeoutSeconds);
+        return seconds is >= 1 and <= 3600 ? seconds : throw new InvalidOperationException("Database:CommandTimeoutSeconds must be from 1 to 3600.");
     }
 
     /// <summary>
     /// A relative SQLite path is resolved against the content root so that the file does not move with the shell's
-    /// working directory; foreign keys are always enforced.
+    /// working directory; foreign keys are always enforced; a writer waits for another's lock up to the busy timeout.
     /// </summary>
-    public static string SqliteConnectionString(string? configured, string contentRoot)
+    public static string SqliteConnectionString(string? configured, string contentRoot, int busyTimeoutSeconds = DefaultCommandTimeoutSeconds)
     {
         var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? "Data Source=data/nationalaieval.db" : configured);
         if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
@@ -44,7 +54,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         }
 
         builder.ForeignKeys = true;
-        builder.DefaultTimeout = 30;
+        builder.DefaultTimeout = busyTimeoutSeconds;
         return builder.ToString();
     }
 

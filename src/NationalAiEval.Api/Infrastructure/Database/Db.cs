@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 using Dapper;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
@@ -22,7 +23,7 @@ public sealed class Db(DatabaseSettings settings)
     public async Task<DbSession> ReadAsync(CancellationToken cancellationToken = default)
     {
         var connection = await OpenConnectionAsync(cancellationToken);
-        return new DbSession(connection, null, settings.Provider);
+        return new DbSession(connection, null, settings.Provider, settings.CommandTimeoutSeconds);
     }
 
     /// <summary>
@@ -37,14 +38,43 @@ public sealed class Db(DatabaseSettings settings)
         try
         {
             var transaction = settings.Provider == DatabaseProvider.Sqlite
-                ? await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken)
+                ? await BeginSqliteWriteAsync((SqliteConnection)connection, cancellationToken)
                 : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            return new DbSession(connection, transaction, settings.Provider);
+            return new DbSession(connection, transaction, settings.Provider, settings.CommandTimeoutSeconds);
         }
         catch
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits for SQLite's write lock in attempts of one second (the driver's own busy wait, which sleeps the thread and
+    /// cannot be cancelled; 0 would mean "forever"), and stops between attempts when the request is cancelled (the
+    /// client left, or the request timed out). After the command timeout the last "busy" error is thrown, which the
+    /// API answers with 503.
+    /// </summary>
+    private async Task<DbTransaction> BeginSqliteWriteAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (settings.CommandTimeoutSeconds * Stopwatch.Frequency);
+        var wait = TimeSpan.FromMilliseconds(2);
+        connection.DefaultTimeout = 1;
+        while (true)
+        {
+            try
+            {
+                return await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+            }
+            catch (SqliteException busy) when (busy.SqliteErrorCode is 5 or 6 && Stopwatch.GetTimestamp() < deadline)
+            {
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(Random.Shared.Next(3)), cancellationToken);
+                wait = TimeSpan.FromMilliseconds(Math.Min(50, wait.TotalMilliseconds * 2));
+            }
+            finally
+            {
+                connection.DefaultTimeout = settings.CommandTimeoutSeconds;
+            }
         }
     }
 
@@ -67,7 +97,7 @@ public sealed class Db(DatabaseSettings settings)
 }
 
 /// <summary>A connection, and a transaction when writing, that runs <see cref="Sql"/> statements in the right dialect.</summary>
-public sealed class DbSession(DbConnection connection, DbTransaction? transaction, DatabaseProvider provider) : IAsyncDisposable
+public sealed class DbSession(DbConnection connection, DbTransaction? transaction, DatabaseProvider provider, int commandTimeoutSeconds) : IAsyncDisposable
 {
     private bool _committed;
 
@@ -123,5 +153,5 @@ public sealed class DbSession(DbConnection connection, DbTransaction? transactio
     }
 
     private CommandDefinition Command(Sql sql, object? parameters, CancellationToken cancellationToken) =>
-        new(sql.For(provider), parameters, transaction, cancellationToken: cancellationToken);
+        new(sql.For(provider), parameters, transaction, commandTimeoutSeconds, cancellationToken: cancellationToken);
 }

@@ -14,6 +14,7 @@ using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Infrastructure.Jobs;
 using NationalAiEval.Api.Infrastructure.Json;
+using NationalAiEval.Api.Infrastructure.Limits;
 using NationalAiEval.Api.Infrastructure.OpenApi;
 using NationalAiEval.Api.Keys;
 using NationalAiEval.Api.Ledger;
@@ -51,6 +52,7 @@ public static class ServiceSetup
         services.AddSingleton<Migrator>();
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditReader>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<LedgerReader>();
         services.AddSingleton<ApiKeys>();
@@ -88,7 +90,7 @@ public static class ServiceSetup
 
         services.Configure<JsonOptions>(options => JsonSetup.Configure(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.NameFrameworkProblem);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -96,6 +98,7 @@ public static class ServiceSetup
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddOpenApiDocument();
         services.AddJobs(database);
+        builder.AddLimits(LimitsSettings.FromConfiguration(configuration));
     }
 
     public static void UseNationalAiEval(this WebApplication app)
@@ -103,7 +106,9 @@ public static class ServiceSetup
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseTimeLimits();
         app.UseAuthentication();
+        app.UseLimits();
         app.UseAuthorization();
         app.UseOpenApiDocument();
 
@@ -129,6 +134,7 @@ public static class ServiceSetup
         app.MapDrawdowns();
         app.MapLedger();
         app.MapKeys();
+        app.MapAudit();
         app.MapJobRuns();
         app.MapJobsDashboard();
     }

@@ -28,8 +28,20 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
                 Title = "It already exists.",
                 Detail = "Another request created the same thing at the same moment; nothing was changed by this one. Read it and retry if needed.",
             },
+            System.Data.Common.DbException db when IsBusy(db) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = Problems.TypePrefix + "busy",
+                Title = "The database is busy.",
+                Detail = "Other work held the data this request needed for too long; nothing was changed. Retry in a moment.",
+            },
             _ => null,
         };
+
+        if (problem?.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
 
         if (problem is null)
         {
@@ -55,6 +67,14 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     {
         Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
         Microsoft.Data.SqlClient.SqlException sqlServer => sqlServer.Number is 2627 or 2601,
+        _ => false,
+    };
+
+    /// <summary>A lock wait that ran out (SQLite busy or locked; SQL Server command timeout, deadlock, lock timeout): worth a retry.</summary>
+    private static bool IsBusy(System.Data.Common.DbException exception) => exception switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6,
+        Microsoft.Data.SqlClient.SqlException sqlServer => sqlServer.Number is -2 or 1205 or 1222,
         _ => false,
     };
 

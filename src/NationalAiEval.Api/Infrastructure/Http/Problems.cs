@@ -62,6 +62,29 @@ public static class Problems
     }
 
     /// <summary>400 for text input (sacct) with the line at fault, as a field <c>line N</c> and an extension <c>line</c>.</summary>
+    /// <summary>
+    /// Problems the framework writes itself (an unknown route, a wrong method, a body over the size limit) get this
+    /// service's stable types and plain titles, like every other problem.
+    /// </summary>
+    public static void NameFrameworkProblem(ProblemDetailsContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var problem = context.ProblemDetails;
+        if (problem.Type is { } type && type.StartsWith(TypePrefix, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        (problem.Type, problem.Title, problem.Detail) = problem.Status switch
+        {
+            StatusCodes.Status404NotFound => (TypePrefix + "not-found", "Not found.", problem.Detail ?? "There is nothing at this address."),
+            StatusCodes.Status405MethodNotAllowed => (TypePrefix + "method-not-allowed", "This method is not allowed here.", problem.Detail),
+            StatusCodes.Status413PayloadTooLarge => (TypePrefix + "too-large", "The request body is too large.",
+                problem.Detail ?? "The body is over this endpoint's size limit; send it in smaller batches."),
+            _ => (problem.Type, problem.Title, problem.Detail),
+        };
+    }
+
     public static ProblemException MalformedLine(int line, string message)
     {
         var problem = Validation($"line {line}", message).Problem;
