@@ -276,6 +276,16 @@ public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
         return (view, previous is null);
     }
 
+    /// <summary>
+    /// 404 unless this caller may see the pool: checked before a large upload is read, so that a stranger learns
+    /// nothing from how its body is judged, and the service reads nothing it would refuse anyway.
+    /// </summary>
+    public async Task EnsureVisibleAsync(string code, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var session = await db.ReadAsync(cancellationToken);
+        await FindVisibleAsync(session, code, caller, cancellationToken);
+    }
+
     /// <summary>The pool with <paramref name="code"/> if this caller may see it; 404 otherwise, whether or not it exists.</summary>
     public static async Task<PoolRow> FindVisibleAsync(DbSession session, string code, Caller caller, CancellationToken cancellationToken)
     {

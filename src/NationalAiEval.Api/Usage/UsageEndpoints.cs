@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Infrastructure.Limits;
+using NationalAiEval.Api.Pools;
 using NationalAiEval.Core.Usage;
 using NodaTime;
 
@@ -14,8 +15,10 @@ public static class UsageEndpoints
     {
         var group = app.MapGroup("/api/v1/pools/{pool}/usage").WithTags("Usage");
 
-        group.MapPost("/", async Task<Ok<IngestionSummary>> (string pool, UsageBatchRequest request, Caller caller, UsageWriter writer, IClock clock, CancellationToken ct) =>
+        group.MapPost("/", async Task<Ok<IngestionSummary>> (
+                string pool, UsageBatchRequest request, Caller caller, PoolStore pools, UsageWriter writer, IClock clock, CancellationToken ct) =>
             {
+                await pools.EnsureVisibleAsync(pool, caller, ct);
                 var records = UsageValidation.Validate(request, clock.GetCurrentInstant());
                 return TypedResults.Ok(await writer.WriteAsync(pool, records, "json", caller, ct));
             })
@@ -24,8 +27,9 @@ public static class UsageEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/sacct", async Task<Ok<SacctIngestionSummary>> (
-                string pool, string? timeZone, HttpRequest http, Caller caller, UsageWriter writer, IClock clock, CancellationToken ct) =>
+                string pool, string? timeZone, HttpRequest http, Caller caller, PoolStore pools, UsageWriter writer, IClock clock, CancellationToken ct) =>
             {
+                await pools.EnsureVisibleAsync(pool, caller, ct);
                 var zone = ReadZone(timeZone);
                 if (http.ContentType is not { } type || !type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
                 {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Infrastructure.Limits;
+using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Usage;
 using NationalAiEval.Core.Utilisation;
 using NodaTime;
@@ -14,8 +15,9 @@ public static class UtilisationEndpoints
     public static void MapUtilisation(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/pools/{pool}/usage/dcgm", async Task<Ok<DcgmIngestionSummary>> (
-                string pool, string? scrapedAt, HttpRequest http, Caller caller, DcgmWriter writer, IClock clock, CancellationToken ct) =>
+                string pool, string? scrapedAt, HttpRequest http, Caller caller, PoolStore pools, DcgmWriter writer, IClock clock, CancellationToken ct) =>
             {
+                await pools.EnsureVisibleAsync(pool, caller, ct);
                 var v = new Validator();
                 var scraped = v.QueryInstant(scrapedAt, "scrapedAt");
                 v.ThrowIfInvalid();
