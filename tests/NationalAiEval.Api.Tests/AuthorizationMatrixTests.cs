@@ -116,9 +116,9 @@ public abstract class AuthorizationMatrixTests(DatabaseKind kind) : ApiTest(kind
     [MemberData(nameof(Endpoints))]
     public async Task EachCaller_GetsWhatTheMatrixSays(string endpoint)
     {
-        var keys = await SetUpAsync();
+        var keys = await SecurityFixture.BuildAsync(App, Programme);
         var (method, pattern) = (endpoint[..endpoint.IndexOf(' ', StringComparison.Ordinal)], endpoint[(endpoint.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
-        var url = Fill(pattern, keys);
+        var url = keys.Fill(pattern);
         var expected = Matrix[endpoint].Split(' ');
         var actual = new Dictionary<string, string>();
         foreach (var caller in Callers)
@@ -143,7 +143,7 @@ public abstract class AuthorizationMatrixTests(DatabaseKind kind) : ApiTest(kind
     [Fact]
     public async Task Lists_GiveTeamBAndProviderQ_NothingOfTeamAOrPoolP()
     {
-        var keys = await SetUpAsync();
+        var keys = await SecurityFixture.BuildAsync(App, Programme);
         using var teamB = App.Client(keys.Secrets["team B"]);
         using var providerQ = App.Client(keys.Secrets["provider Q"]);
 
@@ -182,54 +182,6 @@ public abstract class AuthorizationMatrixTests(DatabaseKind kind) : ApiTest(kind
             .Order(StringComparer.Ordinal)];
 
     private static string Normalise(string pattern) => "/" + pattern.Trim('/');
-
-    private sealed record Keys(Dictionary<string, string> Secrets, long AllocationId, long FlagId, string TeamAKeyId);
-
-    /// <summary>
-    /// Pools P (pp) and Q (pq), stage st, teams A (ta) and B (tb), an allocation and overuse of team A on pool P (so a
-    /// flag about it), a key per caller, and a revoked manager key.
-    /// </summary>
-    private async Task<Keys> SetUpAsync()
-    {
-        App.Clock.Reset(Instant.FromUtc(2026, 3, 1, 0, 0));
-        await Programme.SmallProgrammeAsync("ta", "tb");
-        await Programme.PoolAsync("pp");
-        await Programme.PoolAsync("pq");
-        await (await Manager.PutJsonAsync("/api/v1/pools/pp/accounts/acct-a", new { team = "ta" })).ExpectAsync(HttpStatusCode.Created);
-        var allocation = await (await Programme.AllocateAsync("st", "ta", "pp", 1, "2026-02-01T00:00:00Z", "2026-06-01T00:00:00Z")).ExpectAsync(HttpStatusCode.Created);
-        await (await Manager.PostRecordsAsync("pp", UsageReports.Job("j1", "acct-a", "2026-02-02T00:00:00Z", "2026-02-02T02:00:00Z", 4))).ExpectAsync(HttpStatusCode.OK);
-        await Manager.ReconcileAsync();
-        var flag = (await (await Manager.GetAsync("/api/v1/flags?kind=overuse")).ExpectAsync(HttpStatusCode.OK)).Items().First();
-
-        var secrets = new Dictionary<string, string>
-        {
-            ["manager"] = await App.KeyAsync("manager"),
-            ["finance"] = await App.KeyAsync("finance"),
-            ["team B"] = await App.KeyAsync("team", "tb"),
-            ["provider P"] = await App.KeyAsync("provider", null, "pp"),
-            ["provider Q"] = await App.KeyAsync("provider", null, "pq"),
-        };
-        var teamA = await (await Manager.PostJsonAsync("/api/v1/keys", new { name = "team A", role = "team", team = "ta" })).ExpectAsync(HttpStatusCode.Created);
-        secrets["team A"] = teamA.Text("secret");
-        var revoked = await (await Manager.PostJsonAsync("/api/v1/keys", new { name = "revoked", role = "manager" })).ExpectAsync(HttpStatusCode.Created);
-        await (await Manager.DeleteAsync($"/api/v1/keys/{revoked.GetProperty("key").Text("id")}")).ExpectAsync(HttpStatusCode.OK);
-        secrets["revoked"] = revoked.Text("secret");
-        return new Keys(secrets, allocation.Long("id"), flag.Long("id"), teamA.GetProperty("key").Text("id"));
-    }
-
-    private static string Fill(string pattern, Keys keys)
-    {
-        var id = pattern switch
-        {
-            _ when pattern.StartsWith("/api/v1/allocations", StringComparison.Ordinal) => keys.AllocationId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            _ when pattern.StartsWith("/api/v1/flags", StringComparison.Ordinal) => keys.FlagId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            _ => keys.TeamAKeyId,
-        };
-        return pattern.Replace("{stage}", "st", StringComparison.Ordinal).Replace("{team}", "ta", StringComparison.Ordinal)
-            .Replace("{pool}", "pp", StringComparison.Ordinal).Replace("{account}", "acct-a", StringComparison.Ordinal)
-            .Replace("{period}", "2026-01", StringComparison.Ordinal).Replace("{job}", "detect-idle", StringComparison.Ordinal)
-            .Replace("{id:long}", id, StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal).Replace("{**path}", string.Empty, StringComparison.Ordinal);
-    }
 
     private static string Render()
     {

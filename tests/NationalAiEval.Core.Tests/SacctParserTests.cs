@@ -142,6 +142,7 @@ public sealed class SacctParserTests
     [InlineData("JobID|Account|Start|End|ElapsedRaw\n1|lgai|2026-11-28T09:00:00|2026-11-28T10:00:00|60\n", 1, "AllocTRES")]
     [InlineData("JobID|Account|AllocTRES|Start|End|ElapsedRaw\n1||gres/gpu=1|2026-11-28T09:00:00|2026-11-28T10:00:00|60\n", 2, "Account")]
     [InlineData("", 1, "empty")]
+    [InlineData("JobID|Account|AllocTRES|Start|End|ElapsedRaw\n1|lgai|gres/gpu=1|2026-11-28T10:00:00|2026-11-28T09:00:00|3600\n", 2, "End is before Start")]
     public void MalformedText_NamesTheLine(string text, int line, string fragment)
     {
         var error = Assert.Throws<SacctFormatException>(() => ParseText(text));

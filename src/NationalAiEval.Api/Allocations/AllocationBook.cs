@@ -120,10 +120,20 @@ public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
         var v = new Validator();
         var fromInstant = v.QueryInstant(from, "from");
         var toInstant = v.QueryInstant(to, "to");
+        if (stage is not null)
+        {
+            v.Code(stage, "stage");
+        }
+
         v.ThrowIfInvalid();
 
         await using var session = await db.ReadAsync(cancellationToken);
         var (teamId, poolId) = await ListScope.ResolveAsync(session, team, pool, caller, cancellationToken);
+        if (stage is not null && await session.QuerySingleOrDefaultAsync<StageRow>(StageRow.ByCode, new { Code = stage }, cancellationToken) is null)
+        {
+            throw Problems.NotFound("stage", stage);
+        }
+
         var rows = (await session.QueryAsync<AllocationRow>(ListPage, new
         {
             page.After,

@@ -51,7 +51,7 @@ public sealed class FlagBook(Db db, IClock clock, AuditLog audit)
             v.Add("kind", $"must be one of: {string.Join(", ", FlagKinds.All.Order(StringComparer.Ordinal))}.");
         }
 
-        if (status is not null && !Enum.TryParse<FlagStatus>(status, ignoreCase: true, out _))
+        if (status is not null && !EnumText.TryParse<FlagStatus>(status, out _))
         {
             v.Add("status", "must be one of: open, acknowledged, resolved.");
         }

@@ -56,7 +56,7 @@ public static class KeysCommand
 
         var (options, _) = Split(args);
         string? One(string name) => options.TryGetValue(name, out var values) ? values[^1] : null;
-        if (One("--role") is not { } roleText || !Enum.TryParse<Role>(roleText, ignoreCase: true, out var role) || One("--name") is not { } name)
+        if (One("--role") is not { } roleText || !EnumText.TryParse<Role>(roleText, out var role) || One("--name") is not { } name)
         {
             await error.WriteLineAsync(Usage);
             return 2;

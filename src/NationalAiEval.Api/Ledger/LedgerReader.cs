@@ -1,6 +1,7 @@
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Stages;
 using NationalAiEval.Api.Teams;
 using NationalAiEval.Core.Ledger;
 using NationalAiEval.Core.Units;
@@ -20,8 +21,20 @@ public sealed class LedgerReader(Db db)
 
     public async Task<Page<LedgerEntryView>> ListAsync(string teamCode, string? stage, PageRequest page, Caller caller, CancellationToken cancellationToken)
     {
+        if (stage is not null)
+        {
+            var v = new Validator();
+            v.Code(stage, "stage");
+            v.ThrowIfInvalid();
+        }
+
         await using var session = await db.ReadAsync(cancellationToken);
         var team = await TeamStore.FindVisibleAsync(session, teamCode, caller, cancellationToken);
+        if (stage is not null && await session.QuerySingleOrDefaultAsync<StageRow>(StageRow.ByCode, new { Code = stage }, cancellationToken) is null)
+        {
+            throw Problems.NotFound("stage", stage);
+        }
+
         var rows = (await session.QueryAsync<EntryRow>(EntriesPage, new { TeamId = team.Id, page.After, page.Take, Stage = stage }, cancellationToken)).ToList();
         return page.Cut(rows, r => r.Id, r =>
         {

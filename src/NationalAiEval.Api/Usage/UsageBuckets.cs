@@ -38,7 +38,7 @@ public static class UsageBuckets
             return fallback;
         }
 
-        if (!Enum.TryParse<UsageGranularity>(granularity, ignoreCase: true, out var unit) || !Enum.IsDefined(unit))
+        if (!EnumText.TryParse<UsageGranularity>(granularity, out var unit))
         {
             v.Add("granularity", "must be hour, day or month.");
         }

@@ -118,6 +118,12 @@ public static class SacctParser
 
     private static Instant CountedUntil(Instant start, Instant? end, string? elapsedRaw, int lineNumber)
     {
+        // Checked whatever the elapsed time says: a record that ends before it starts is stored by no one.
+        if (end is { } last && last < start)
+        {
+            throw new SacctFormatException(lineNumber, "End is before Start.");
+        }
+
         if (!string.IsNullOrWhiteSpace(elapsedRaw))
         {
             if (!long.TryParse(elapsedRaw.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 100L * 365 * 86400)
@@ -130,11 +136,6 @@ public static class SacctParser
 
         if (end is { } finished)
         {
-            if (finished < start)
-            {
-                throw new SacctFormatException(lineNumber, "End is before Start.");
-            }
-
             return finished;
         }
 

@@ -30,4 +30,28 @@ public static class DatabaseProbe
 
         return counts;
     }
+
+    /// <summary>
+    /// A hash of every row of every table: equal before and after means nothing at all changed (stronger than row
+    /// counts: an update shows too).
+    /// </summary>
+    public static async Task<string> ChecksumAsync(this TestApp app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var tables = app.Database.Kind == DatabaseKind.Sqlite
+            ? await app.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            : await app.QueryAsync<string>("SELECT TABLE_SCHEMA + '.' + TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE' ORDER BY 1");
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var table in tables)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"table {table}\n"));
+            foreach (IDictionary<string, object?> row in await app.QueryAsync<dynamic>($"SELECT * FROM {table} ORDER BY 1"))
+            {
+                var line = string.Join("|", row.Select(c => $"{c.Key}={(c.Value is byte[] bytes ? Convert.ToHexString(bytes) : Convert.ToString(c.Value, System.Globalization.CultureInfo.InvariantCulture))}"));
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
+            }
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
 }

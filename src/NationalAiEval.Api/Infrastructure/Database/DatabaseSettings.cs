@@ -13,7 +13,7 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var providerText = configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
-        if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider))
+        if (!Http.EnumText.TryParse<DatabaseProvider>(providerText, out var provider))
         {
             throw new InvalidOperationException($"Database:Provider must be Sqlite or SqlServer, not '{providerText}'.");
         }
