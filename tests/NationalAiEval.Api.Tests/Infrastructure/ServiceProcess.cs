@@ -71,6 +71,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary>SIGKILL: no shutdown, no flushing, as in a power cut or an out-of-memory kill.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
