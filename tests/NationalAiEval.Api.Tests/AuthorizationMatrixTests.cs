@@ -35,6 +35,7 @@ public abstract class AuthorizationMatrixTests(DatabaseKind kind) : ApiTest(kind
         ["GET /api/v1/forecast"] = "401 401 ok ok 403 403 403 403",
         ["GET /api/v1/keys"] = "401 401 ok 403 403 403 403 403",
         ["GET /api/v1/keys/{id}"] = "401 401 ok 403 403 403 403 403",
+        ["GET /api/v1/me"] = "401 401 ok ok ok ok ok ok",
         ["GET /api/v1/periods"] = "401 401 ok ok 403 403 403 403",
         ["GET /api/v1/pools"] = "401 401 ok ok 403 403 ok ok",
         ["GET /api/v1/pools/{pool}"] = "401 401 ok ok 403 403 ok 404",

@@ -57,6 +57,40 @@ public abstract class IdleTests(DatabaseKind kind) : ApiTest(kind)
     }
 
     [Fact]
+    public async Task DayRollups_EqualTheSumOfTheirHours_AlsoAfterLateUsageRecomputesPastHours()
+    {
+        await SetUpAsync();
+        await DetectIdleAsync();
+
+        // A late job for 1 March, after its hours were computed: the marks make detect-idle recompute them and their day.
+        await (await Manager.PostRecordsAsync("p8", UsageReports.Job("4313", "acct-b", "2026-03-01T13:30:00Z", "2026-03-01T16:00:00Z", 3)))
+            .ExpectAsync(HttpStatusCode.OK);
+        await Manager.ReconcileAsync();
+        await DetectIdleAsync();
+
+        const string PoolMismatches = """
+            SELECT COUNT(*) FROM (
+                SELECT pool_id, hour_unix - (hour_unix % 86400) AS day_unix, SUM(leased_gs) AS leased, SUM(used_gs) AS used,
+                       SUM(unallocated_meg) AS unallocated_meg, SUM(allocated_unused_num) AS allocated_unused_num
+                FROM idle_fact GROUP BY pool_id, hour_unix - (hour_unix % 86400)) h
+            FULL OUTER JOIN idle_day_fact d ON d.pool_id = h.pool_id AND d.day_unix = h.day_unix
+            WHERE h.pool_id IS NULL OR d.pool_id IS NULL OR h.leased <> d.leased_gs OR h.used <> d.used_gs
+               OR h.unallocated_meg <> d.unallocated_meg OR h.allocated_unused_num <> d.allocated_unused_num
+            """;
+        const string TeamMismatches = """
+            SELECT COUNT(*) FROM (
+                SELECT pool_id, team_id, hour_unix - (hour_unix % 86400) AS day_unix, SUM(used_gs) AS used, SUM(allocated_unused_meg) AS unused_meg
+                FROM idle_team_fact GROUP BY pool_id, team_id, hour_unix - (hour_unix % 86400)) h
+            FULL OUTER JOIN idle_team_day_fact d ON d.pool_id = h.pool_id AND d.team_id = h.team_id AND d.day_unix = h.day_unix
+            WHERE h.pool_id IS NULL OR d.pool_id IS NULL OR h.used <> d.used_gs OR h.unused_meg <> d.allocated_unused_meg
+            """;
+        Assert.Equal(0, (await App.QueryAsync<long>(PoolMismatches)).Single());
+        Assert.Equal(0, (await App.QueryAsync<long>(TeamMismatches)).Single());
+        var march1 = await App.QueryAsync<long>("SELECT used_gs FROM idle_day_fact WHERE day_unix = 1772323200");
+        Assert.Equal((2 * 10 * 3600) + (3 * 9000), march1.Single());
+    }
+
+    [Fact]
     public async Task AnIdlePool_AndATeamLeavingItsAllocationUnused_AreFlagged_WithGpuHoursAndWon_Once()
     {
         await SetUpAsync();

@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.InMemory;
 using Hangfire.SqlServer;
+using Hangfire.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using NationalAiEval.Api.Tests.Infrastructure;
 
@@ -15,6 +16,19 @@ public abstract class JobStorageTests(DatabaseKind kind) : ApiTest(kind)
         var storage = App.Services.GetRequiredService<JobStorage>();
 
         Assert.IsType(Kind == DatabaseKind.Sqlite ? typeof(InMemoryStorage) : typeof(SqlServerStorage), storage);
+    }
+
+    [Fact]
+    public async Task RecurringJobs_AreScheduledAtStart_UnlessJobsRecurringIsFalse()
+    {
+        using (var connection = App.Services.GetRequiredService<JobStorage>().GetConnection())
+        {
+            Assert.Equal(["detect-idle", "forecast", "reconcile-usage"], connection.GetRecurringJobs().Select(j => j.Id).Order());
+        }
+
+        await using var quiet = await TestApp.StartAsync(Kind, settings: new Dictionary<string, string?> { ["Jobs:Recurring"] = "false" });
+        using var quietConnection = quiet.Services.GetRequiredService<JobStorage>().GetConnection();
+        Assert.Empty(quietConnection.GetRecurringJobs());
     }
 }
 

@@ -10,8 +10,8 @@ using NationalAiEval.Api.Keys;
 namespace NationalAiEval.Api.Auth;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;secret&gt;</c> against the hashed keys on every request, so a
-/// revocation is effective at once. Refusals are problem details: 401 for no or a bad key, 403 for a role that may not.
+/// Authenticates <c>Authorization: Bearer &lt;secret&gt;</c> against the hashed keys on every request (the key's row is
+/// reused for at most a second, never after a revocation or rotation through this instance, see <see cref="ApiKeys"/>). Refusals are problem details: 401 for no or a bad key, 403 for a role that may not.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,

@@ -30,7 +30,12 @@ public sealed class FlagWriter(IClock clock)
     private static readonly Sql LiveOfKind = Sql.Portable("SELECT cause_key FROM flag WHERE kind = @Kind AND status <> 'resolved'");
 
     private static readonly Sql Live = Sql.Portable(
-        "SELECT id, amount, krw, detail, period_start_unix, period_end_unix FROM flag WHERE cause_key = @CauseKey AND status <> 'resolved'");
+        "SELECT id, cause_key, amount, krw, detail, period_start_unix, period_end_unix FROM flag WHERE cause_key = @CauseKey AND status <> 'resolved'");
+
+    private static readonly Sql LiveOfTeamOnPool = Sql.Portable("""
+        SELECT id, cause_key, amount, krw, detail, period_start_unix, period_end_unix FROM flag
+        WHERE team_id = @TeamId AND pool_id = @PoolId AND status <> 'resolved' AND period_start_unix >= @FromUnix AND period_start_unix < @ToUnix
+        """);
 
     private static readonly Sql Open = Sql.Portable("""
         INSERT INTO flag (kind, cause_key, team_id, pool_id, participation_id, account, period_start_unix, period_end_unix, amount, unit, krw, detail,
@@ -52,8 +57,28 @@ public sealed class FlagWriter(IClock clock)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(condition);
-        var now = Unix.Seconds(clock.GetCurrentInstant());
         var live = await session.QuerySingleOrDefaultAsync<LiveFlag>(Live, new { condition.CauseKey }, cancellationToken);
+        return await ApplyAsync(session, condition, live, job, cancellationToken);
+    }
+
+    /// <summary>
+    /// The live flags about a team on a pool whose period starts in [from, to), by cause key: read once for many
+    /// conditions, so that a batch touching thousands of team-days does not look each one up.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, LiveFlag>> LiveOfTeamOnPoolAsync(
+        DbSession session, long teamId, long poolId, long fromUnix, long toUnix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var rows = await session.QueryAsync<LiveFlag>(LiveOfTeamOnPool, new { TeamId = teamId, PoolId = poolId, FromUnix = fromUnix, ToUnix = toUnix }, cancellationToken);
+        return rows.ToDictionary(r => r.CauseKey, StringComparer.Ordinal);
+    }
+
+    /// <summary>Applies a condition whose live flag (or its absence) the caller has already read.</summary>
+    public async Task<FlagChanges> ApplyAsync(DbSession session, FlagCondition condition, LiveFlag? live, string job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(condition);
+        var now = Unix.Seconds(clock.GetCurrentInstant());
         if (condition.Amount > 0)
         {
             if (live is null)
@@ -123,9 +148,11 @@ public sealed class FlagWriter(IClock clock)
         Now = now,
     };
 
-    private sealed class LiveFlag
+    /// <summary>A flag not yet resolved, as far as keeping it in step needs.</summary>
+    public sealed class LiveFlag
     {
         public long Id { get; init; }
+        public string CauseKey { get; init; } = string.Empty;
         public long Amount { get; init; }
         public long? Krw { get; init; }
         public string Detail { get; init; } = string.Empty;

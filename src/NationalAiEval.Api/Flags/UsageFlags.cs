@@ -50,11 +50,31 @@ public sealed class UsageFlags(FlagWriter writer)
             changes = changes.Add(await writer.ApplyAsync(session, await UnmappedAsync(session, pool, account, data, cancellationToken), Job, cancellationToken));
         }
 
-        foreach (var (team, pool, day) in keys.Where(k => k.TeamId is not null).Select(k => (k.TeamId!.Value, k.PoolId, k.HourUnix - (k.HourUnix % Day))).Distinct())
+        var teamDays = keys.Where(k => k.TeamId is not null).Select(k => (Team: k.TeamId!.Value, k.PoolId, Day: k.HourUnix - (k.HourUnix % Day))).Distinct();
+        foreach (var teamOnPool in teamDays.GroupBy(d => (d.Team, d.PoolId)))
         {
-            foreach (var condition in await TeamDayAsync(session, team, pool, day, data, cancellationToken))
+            var (team, pool) = teamOnPool.Key;
+            var days = teamOnPool.Select(d => d.Day).Order().ToList();
+            var span = new { TeamId = team, PoolId = pool, FromUnix = days[0], ToUnix = days[^1] + Day };
+            var facts = (await session.QueryAsync<HourRow>(TeamDayFacts, span, cancellationToken)).ToLookup(f => f.HourUnix - (f.HourUnix % Day));
+            var allocations = (await session.QueryAsync<AllocationRow>(TeamDayAllocations, span, cancellationToken)).ToList();
+            var live = await FlagWriter.LiveOfTeamOnPoolAsync(session, team, pool, span.FromUnix, span.ToUnix, cancellationToken);
+            foreach (var day in days)
             {
-                changes = changes.Add(await writer.ApplyAsync(session, condition, Job, cancellationToken));
+                var date = LocalDatePattern.Iso.Format(Instant.FromUnixTimeSeconds(day).InUtc().Date);
+                foreach (var (kind, amount, what) in TeamDay(team, pool, day, facts[day], allocations, data))
+                {
+                    var causeKey = $"{kind}|team:{team}|pool:{pool}|day:{date}";
+                    var liveFlag = live.GetValueOrDefault(causeKey);
+                    if (amount == 0 && liveFlag is null)
+                    {
+                        continue; // nothing to open and nothing to resolve: the common case
+                    }
+
+                    var condition = new FlagCondition(kind, causeKey, team, pool, null, null, day, day + Day, amount, FlagWriter.GpuSecondsUnit, null,
+                        $"Team '{data.TeamCodes[team]}' used {Hours(amount)} GPU-hours on pool '{data.PoolsById[pool].Code}' on {date} (UTC) {what}.");
+                    changes = changes.Add(await writer.ApplyAsync(session, condition, liveFlag, Job, cancellationToken));
+                }
             }
         }
 
@@ -75,12 +95,10 @@ public sealed class UsageFlags(FlagWriter writer)
             $"Account '{account}' on pool '{poolCode}' reported {Hours(total.Total)} GPU-hours but is mapped to no team: map it with PUT /api/v1/pools/{poolCode}/accounts/{account}.");
     }
 
-    private static async Task<IEnumerable<FlagCondition>> TeamDayAsync(
-        DbSession session, long team, long pool, long day, ReconciliationData data, CancellationToken cancellationToken)
+    /// <summary>A team's GPU-seconds on a pool for one UTC day by flag kind, from that day's facts and the allocations around it.</summary>
+    private static (string Kind, long Amount, string What)[] TeamDay(
+        long team, long pool, long day, IEnumerable<HourRow> facts, List<AllocationRow> allocations, ReconciliationData data)
     {
-        var window = new { TeamId = team, PoolId = pool, FromUnix = day, ToUnix = day + Day };
-        var facts = await session.QueryAsync<HourRow>(TeamDayFacts, window, cancellationToken);
-        var allocations = (await session.QueryAsync<AllocationRow>(TeamDayAllocations, window, cancellationToken)).ToList();
         long outside = 0, afterEnd = 0, unallocated = 0, overuse = 0;
         foreach (var fact in facts)
         {
@@ -108,18 +126,12 @@ public sealed class UsageFlags(FlagWriter writer)
             }
         }
 
-        var teamCode = data.TeamCodes[team];
-        var poolCode = data.PoolsById[pool].Code;
-        var date = LocalDatePattern.Iso.Format(Instant.FromUnixTimeSeconds(day).InUtc().Date);
-        FlagCondition Condition(string kind, long amount, string what) => new(
-            kind, $"{kind}|team:{team}|pool:{pool}|day:{date}", team, pool, null, null, day, day + Day, amount, FlagWriter.GpuSecondsUnit, null,
-            $"Team '{teamCode}' used {Hours(amount)} GPU-hours on pool '{poolCode}' on {date} (UTC) {what}.");
         return
         [
-            Condition(FlagKinds.OutsideWindow, outside, "outside every window of its participations"),
-            Condition(FlagKinds.AfterEnd, afterEnd, "after its participation ended"),
-            Condition(FlagKinds.NoAllocation, unallocated, "in hours where it had no allocation on that pool"),
-            Condition(FlagKinds.Overuse, overuse, "beyond the GPUs allocated to it in those hours"),
+            (FlagKinds.OutsideWindow, outside, "outside every window of its participations"),
+            (FlagKinds.AfterEnd, afterEnd, "after its participation ended"),
+            (FlagKinds.NoAllocation, unallocated, "in hours where it had no allocation on that pool"),
+            (FlagKinds.Overuse, overuse, "beyond the GPUs allocated to it in those hours"),
         ];
     }
 

@@ -17,6 +17,8 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings)
 {
     public const string WatermarkName = "detect-idle:computed-until";
 
+    private const long Day = 86_400;
+
     private static readonly Sql AcquireLock = new(
         sqlite: "SELECT 0",
         sqlServer: "DECLARE @result INT; EXEC @result = sp_getapplock @Resource = N'nationalaieval-detect-idle', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 600000; SELECT @result;");
@@ -75,6 +77,25 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings)
         VALUES (@PoolId, @TeamId, @HourUnix, @Allocated, @Used, @AllocatedUnused, @LowUtilisation, @UsedKrwNumerator, @AllocatedUnusedKrwNumerator, @LowUtilisationKrwNumerator, @UsedMeg, @AllocatedUnusedMeg)
         """);
 
+    private static readonly Sql DeleteDays = Sql.Portable("DELETE FROM idle_day_fact WHERE pool_id = @PoolId AND day_unix >= @FromDay AND day_unix < @ToDay");
+
+    private static readonly Sql DeleteTeamDays = Sql.Portable("DELETE FROM idle_team_day_fact WHERE pool_id = @PoolId AND day_unix >= @FromDay AND day_unix < @ToDay");
+
+    /// <summary>The UTC days around recomputed hours, summed again from the hours (see migration 0007).</summary>
+    private static readonly Sql RollUpDays = Sql.Portable("""
+        INSERT INTO idle_day_fact (pool_id, day_unix, leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_gs, leased_num, used_num, allocated_unused_num, unallocated_num, low_util_num, leased_meg, used_meg, allocated_unused_meg, unallocated_meg)
+        SELECT pool_id, hour_unix - (hour_unix % 86400), SUM(leased_gs), SUM(allocated_gs), SUM(used_gs), SUM(excess_gs), SUM(allocated_unused_gs), SUM(unallocated_gs), SUM(low_util_gs), SUM(leased_num), SUM(used_num), SUM(allocated_unused_num), SUM(unallocated_num), SUM(low_util_num), SUM(leased_meg), SUM(used_meg), SUM(allocated_unused_meg), SUM(unallocated_meg)
+        FROM idle_fact WHERE pool_id = @PoolId AND hour_unix >= @FromDay AND hour_unix < @ToDay
+        GROUP BY pool_id, hour_unix - (hour_unix % 86400)
+        """);
+
+    private static readonly Sql RollUpTeamDays = Sql.Portable("""
+        INSERT INTO idle_team_day_fact (pool_id, team_id, day_unix, allocated_gs, used_gs, allocated_unused_gs, low_util_gs, used_num, allocated_unused_num, low_util_num, used_meg, allocated_unused_meg)
+        SELECT pool_id, team_id, hour_unix - (hour_unix % 86400), SUM(allocated_gs), SUM(used_gs), SUM(allocated_unused_gs), SUM(low_util_gs), SUM(used_num), SUM(allocated_unused_num), SUM(low_util_num), SUM(used_meg), SUM(allocated_unused_meg)
+        FROM idle_team_fact WHERE pool_id = @PoolId AND hour_unix >= @FromDay AND hour_unix < @ToDay
+        GROUP BY pool_id, team_id, hour_unix - (hour_unix % 86400)
+        """);
+
     /// <summary>Recomputes what is stale or new, up to the last complete hour. Returns the pool-hours recomputed.</summary>
     public async Task<long> RefreshAsync(CancellationToken cancellationToken)
     {
@@ -116,6 +137,11 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings)
         foreach (var (from, to) in Merge(ranges.Where(r => r.To > r.From)))
         {
             hours += await ComputeAsync(session, pool, from, to, weights, cancellationToken);
+            var days = new { PoolId = pool.Id, FromDay = from - (from % Day), ToDay = to % Day == 0 ? to : to - (to % Day) + Day };
+            await session.ExecuteAsync(DeleteDays, days, cancellationToken);
+            await session.ExecuteAsync(DeleteTeamDays, days, cancellationToken);
+            await session.ExecuteAsync(RollUpDays, days, cancellationToken);
+            await session.ExecuteAsync(RollUpTeamDays, days, cancellationToken);
         }
 
         if (marks.Count > 0)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Database;
@@ -17,6 +19,17 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
     public static readonly Duration DefaultGrace = Duration.FromHours(24);
 
     public static readonly Duration MaxGrace = Duration.FromDays(7);
+
+    /// <summary>
+    /// How long a key read for authentication is reused. A revocation or rotation through this instance ends every
+    /// reuse at once (<see cref="_keysVersion"/>); on other instances sharing the database it is seen within this time.
+    /// </summary>
+    public static readonly TimeSpan AuthenticationReuse = TimeSpan.FromSeconds(1);
+
+    private const int MaxReusedKeys = 100_000;
+
+    private readonly ConcurrentDictionary<string, ReusedKey> _reused = new(StringComparer.Ordinal);
+    private long _keysVersion;
 
     private static readonly Sql InsertKey = Sql.InsertReturningId(
         "api_key",
@@ -142,16 +155,24 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
     /// <summary>The key a secret names, with what authentication needs; null when there is no such key.</summary>
     public async Task<AuthenticatedKey?> FindForAuthenticationAsync(string keyId, CancellationToken cancellationToken = default)
     {
+        var version = Interlocked.Read(ref _keysVersion);
+        if (_reused.TryGetValue(keyId, out var reused) && reused.Version == version && Stopwatch.GetElapsedTime(reused.ReadAt) < AuthenticationReuse)
+        {
+            return reused.Key;
+        }
+
         await using var session = await db.ReadAsync(cancellationToken);
         var row = await session.QuerySingleOrDefaultAsync<KeyRow>(FindByKeyId, new { KeyId = keyId }, cancellationToken);
         if (row is null)
         {
-            return null;
+            return null; // unknown ids are not remembered: guessing them must not fill memory
         }
 
         var pools = await session.QueryAsync<KeyPoolRow>(PoolsOfKey, new { KeyRowId = row.Id }, cancellationToken);
-        return new AuthenticatedKey(row.Id, row.KeyId, row.Name, ParseRole(row.Role), row.TeamId, row.SecretHash, row.RevokedUnix is not null,
+        var key = new AuthenticatedKey(row.Id, row.KeyId, row.Name, ParseRole(row.Role), row.TeamId, row.SecretHash, row.RevokedUnix is not null,
             row.LastUsedUnix, pools.Select(p => p.PoolId).ToHashSet(), row.PreviousSecretHash, row.PreviousValidUntilUnix);
+        Remember(key, version);
+        return key;
     }
 
     public async Task TouchAsync(AuthenticatedKey key, CancellationToken cancellationToken = default)
@@ -166,8 +187,29 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
 
         await using var session = await db.WriteAsync(cancellationToken);
         await session.ExecuteAsync(Touch, new { Now = Unix.Seconds(now), Threshold = threshold, key.Id }, cancellationToken);
-        await session.CommitAsync(cancellationToken);
+
+        // Bookkeeping only: no figure any cache derives depends on when a key was last used.
+        await session.CommitBookkeepingAsync(cancellationToken);
+        if (_reused.TryGetValue(key.KeyId, out var reused) && reused.Key.Id == key.Id)
+        {
+            _reused.TryUpdate(key.KeyId, reused with { Key = reused.Key with { LastUsedUnix = Unix.Seconds(now) } }, reused);
+        }
     }
+
+    private void Remember(AuthenticatedKey key, long version)
+    {
+        if (_reused.Count >= MaxReusedKeys)
+        {
+            _reused.Clear();
+        }
+
+        _reused[key.KeyId] = new ReusedKey(key, version, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>After a key changes (revoked, rotated): nothing read before may be reused.</summary>
+    private void Forget() => Interlocked.Increment(ref _keysVersion);
+
+    private sealed record ReusedKey(AuthenticatedKey Key, long Version, long ReadAt);
 
     public async Task<Page<KeyView>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
@@ -188,7 +230,7 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
         return ToView(row, pools.Select(p => p.PoolCode).ToList());
     }
 
-    /// <summary>Revocation takes effect at once: every request authenticates against the row.</summary>
+    /// <summary>Revocation takes effect at once on this instance (nothing read before is reused), within a second on others.</summary>
     public async Task<KeyView> RevokeAsync(string keyId, Caller caller, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -202,6 +244,7 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
         var after = before with { RevokedAt = before.RevokedAt ?? now };
         await audit.WriteAsync(session, caller, "key.revoke", "api_key", keyId, before, after, cancellationToken);
         await session.CommitAsync(cancellationToken);
+        Forget();
         return after;
     }
 
@@ -244,6 +287,7 @@ public sealed class ApiKeys(Db db, IClock clock, AuditLog audit)
         var view = ToView(row, pools) with { RotatedAt = now, PreviousSecretValidUntil = validUntil };
         await audit.WriteAsync(session, caller, "key.rotate", "api_key", keyId, ToView(row, pools), view, cancellationToken);
         await session.CommitAsync(cancellationToken);
+        Forget();
         return new CreatedKey(view, secret);
     }
 

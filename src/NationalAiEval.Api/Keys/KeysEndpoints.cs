@@ -31,6 +31,13 @@ public static class KeysEndpoints
             .WithName("RevokeKey").WithSummary("Revoke an API key, effective at once; the record stays for the audit trail.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        // Who am I: what a client (the dashboard, a team's automation) needs to know about the key it holds.
+        app.MapGet("/api/v1/me", async Task<Ok<KeyView>> (Caller caller, ApiKeys keys, CancellationToken ct) => TypedResults.Ok(await keys.GetAsync(caller.KeyId, ct)))
+            .WithTags("Keys")
+            .RequireAuthorization(Policies.AnyKey)
+            .WithName("GetMe")
+            .WithSummary("The calling key: its id, name, role, team and pools (never its secret).");
+
         // Any key may rotate itself (automation renewing its own secret); managers may rotate any key.
         app.MapPost("/api/v1/keys/{id}/rotation", async Task<Ok<CreatedKey>> (string id, RotateKeyRequest? request, Caller caller, ApiKeys keys, CancellationToken ct) =>
                 TypedResults.Ok(await keys.RotateAsync(id, request ?? new RotateKeyRequest(null), caller, ct)))

@@ -21,7 +21,7 @@ namespace NationalAiEval.Api.Quota;
 /// A team's quota per stage. Used is what reconciliation charged: the ledger's usage entries, and per pool the facts of
 /// the hours charged to the participation (from its window's start to its end, or its elimination's hour).
 /// </summary>
-public sealed class QuotaReader(Db db, IClock clock)
+public sealed class QuotaReader(Db db, IClock clock, QuotaCache cache)
 {
     private static readonly Sql StagesOfTeam = Sql.Portable("""
         SELECT s.id, s.code, s.name, s.start_date, s.duration_days, s.entitlement_milli_egh_s, s.data_grant_krw, s.time_zone, s.version, s.created_unix
@@ -32,7 +32,14 @@ public sealed class QuotaReader(Db db, IClock clock)
 
     public async Task<QuotaView> ReadAsync(string teamCode, Caller caller, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         var now = Unix.Now(clock);
+        if (cache.TryGet(teamCode, now, out var cachedTeamId, out var cached) && caller.MaySeeTeam(cachedTeamId))
+        {
+            return cached;
+        }
+
+        var version = cache.CurrentVersion;
         await using var session = await db.ReadAsync(cancellationToken);
         var team = await TeamStore.FindVisibleAsync(session, teamCode, caller, cancellationToken);
         var participations = (await session.QueryAsync<ParticipationRow>(ParticipationRow.ByTeam, new { TeamId = team.Id }, cancellationToken)).ToList();
@@ -50,7 +57,9 @@ public sealed class QuotaReader(Db db, IClock clock)
                 allocations[p.Id].ToList(), used, weights, now));
         }
 
-        return new QuotaView(team.Code, now, result);
+        var view = new QuotaView(team.Code, now, result);
+        cache.Put(team.Code, team.Id, version, now, view);
+        return view;
     }
 
     /// <summary>Facts of the hours charged to the participation, per pool, with the last 7 and 30 days apart for the pace.</summary>

@@ -19,7 +19,7 @@ namespace NationalAiEval.Api.Reconciliation;
 /// </summary>
 public sealed class UsageReconciler(Db db, IClock clock, LedgerWriter ledger, UsageFlags flags, ILogger<UsageReconciler> logger)
 {
-    public const int BatchSize = 5_000;
+    public const int BatchSize = 20_000;
 
     private static readonly Sql AcquireLock = new(
         sqlite: "SELECT 0",
@@ -38,33 +38,64 @@ public sealed class UsageReconciler(Db db, IClock clock, LedgerWriter ledger, Us
     private static readonly Sql CompleteRun = Sql.Portable(
         "UPDATE reconciliation_run SET records = @Records, fact_changes = @FactChanges, ledger_entries = @LedgerEntries WHERE id = @Id");
 
-    private static readonly Sql AddTeamFact = new(
+    /// <summary>
+    /// A batch's fact deltas arrive as one JSON array of [pool, team, hour, delta] and are applied by one statement: the
+    /// database walks its own index instead of the driver running one upsert per fact.
+    /// </summary>
+    private static readonly Sql AddTeamFacts = new(
         sqlite: """
-            INSERT INTO usage_fact (pool_id, team_id, hour_unix, gpu_seconds) VALUES (@PoolId, @TeamId, @HourUnix, @Delta)
+            INSERT INTO usage_fact (pool_id, team_id, hour_unix, gpu_seconds)
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+            FROM json_each(@Deltas) WHERE true
             ON CONFLICT (pool_id, team_id, hour_unix) DO UPDATE SET gpu_seconds = gpu_seconds + excluded.gpu_seconds
             """,
         sqlServer: """
-            UPDATE usage_fact SET gpu_seconds = gpu_seconds + @Delta WHERE pool_id = @PoolId AND team_id = @TeamId AND hour_unix = @HourUnix;
-            IF @@ROWCOUNT = 0 INSERT INTO usage_fact (pool_id, team_id, hour_unix, gpu_seconds) VALUES (@PoolId, @TeamId, @HourUnix, @Delta);
+            MERGE usage_fact WITH (HOLDLOCK) AS f
+            USING OPENJSON(@Deltas) WITH (pool_id BIGINT '$[0]', team_id BIGINT '$[1]', hour_unix BIGINT '$[2]', delta BIGINT '$[3]') AS d
+            ON f.pool_id = d.pool_id AND f.team_id = d.team_id AND f.hour_unix = d.hour_unix
+            WHEN MATCHED THEN UPDATE SET gpu_seconds = f.gpu_seconds + d.delta
+            WHEN NOT MATCHED THEN INSERT (pool_id, team_id, hour_unix, gpu_seconds) VALUES (d.pool_id, d.team_id, d.hour_unix, d.delta);
             """);
 
-    private static readonly Sql AddUnmappedFact = new(
+    /// <summary>Unmapped accounts' deltas, as [pool, account, hour, delta].</summary>
+    private static readonly Sql AddUnmappedFacts = new(
         sqlite: """
-            INSERT INTO unmapped_usage_fact (pool_id, account, hour_unix, gpu_seconds) VALUES (@PoolId, @Account, @HourUnix, @Delta)
+            INSERT INTO unmapped_usage_fact (pool_id, account, hour_unix, gpu_seconds)
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+            FROM json_each(@Deltas) WHERE true
             ON CONFLICT (pool_id, account, hour_unix) DO UPDATE SET gpu_seconds = gpu_seconds + excluded.gpu_seconds
             """,
         sqlServer: """
-            UPDATE unmapped_usage_fact SET gpu_seconds = gpu_seconds + @Delta WHERE pool_id = @PoolId AND account = @Account AND hour_unix = @HourUnix;
-            IF @@ROWCOUNT = 0 INSERT INTO unmapped_usage_fact (pool_id, account, hour_unix, gpu_seconds) VALUES (@PoolId, @Account, @HourUnix, @Delta);
+            MERGE unmapped_usage_fact WITH (HOLDLOCK) AS f
+            USING OPENJSON(@Deltas) WITH (pool_id BIGINT '$[0]', account NVARCHAR(200) '$[1]', hour_unix BIGINT '$[2]', delta BIGINT '$[3]') AS d
+            ON f.pool_id = d.pool_id AND f.account = d.account AND f.hour_unix = d.hour_unix
+            WHEN MATCHED THEN UPDATE SET gpu_seconds = f.gpu_seconds + d.delta
+            WHEN NOT MATCHED THEN INSERT (pool_id, account, hour_unix, gpu_seconds) VALUES (d.pool_id, d.account, d.hour_unix, d.delta);
             """);
 
-    /// <summary>A record changed again while this batch ran (SQL Server) stays dirty, and is counted by the next batch.</summary>
-    private static readonly Sql MarkCounted = Sql.Portable("""
-        UPDATE usage_record
-        SET applied_revision = @Revision, applied_team_id = @TeamId, applied_account = @Account, applied_start_unix = @StartUnix,
-            applied_until_unix = @UntilUnix, applied_gpus = @Gpus, dirty = CASE WHEN revision = @Revision THEN 0 ELSE 1 END
-        WHERE id = @Id
-        """);
+    /// <summary>
+    /// What each record counted now. On SQLite the batch holds the write lock from its first read, so the records and
+    /// mappings are as they were read: each record's current values (and its account's mapped team) are what was
+    /// counted, and only the ids travel. On SQL Server ingestion may change a record meanwhile, so the counted values
+    /// travel as [id, revision, team, account, start, until, gpus] and a record changed again stays dirty for the next
+    /// batch.
+    /// </summary>
+    private static readonly Sql MarkCounted = new(
+        sqlite: """
+            UPDATE usage_record
+            SET applied_revision = revision,
+                applied_team_id = (SELECT m.team_id FROM scheduler_account m WHERE m.pool_id = usage_record.pool_id AND m.account = usage_record.account),
+                applied_account = account, applied_start_unix = start_unix, applied_until_unix = until_unix, applied_gpus = gpus, dirty = 0
+            WHERE id IN (SELECT json_extract(value, '$[0]') FROM json_each(@Counted))
+            """,
+        sqlServer: """
+            UPDATE r
+            SET applied_revision = c.revision, applied_team_id = c.team_id, applied_account = c.account, applied_start_unix = c.start_unix,
+                applied_until_unix = c.until_unix, applied_gpus = c.gpus, dirty = CASE WHEN r.revision = c.revision THEN 0 ELSE 1 END
+            FROM usage_record r
+            JOIN OPENJSON(@Counted) WITH (id BIGINT '$[0]', revision BIGINT '$[1]', team_id BIGINT '$[2]', account NVARCHAR(200) '$[3]',
+                                          start_unix BIGINT '$[4]', until_unix BIGINT '$[5]', gpus BIGINT '$[6]') AS c ON r.id = c.id;
+            """);
 
     private static readonly Caller System = Caller.System("reconcile-usage");
 
@@ -93,7 +124,7 @@ public sealed class UsageReconciler(Db db, IClock clock, LedgerWriter ledger, Us
             throw new TimeoutException("Another reconciliation held the lock for ten minutes.");
         }
 
-        var records = (await session.QueryAsync<DirtyRecord>(DirtyBatch, new { Take = BatchSize }, cancellationToken)).ToList();
+        var records = await session.ReadRowsAsync(DirtyBatch, new { Take = BatchSize }, DirtyRecord.Read, cancellationToken);
         if (records.Count == 0)
         {
             return null;
@@ -112,11 +143,26 @@ public sealed class UsageReconciler(Db db, IClock clock, LedgerWriter ledger, Us
 
         var runId = await session.QuerySingleAsync<long>(InsertRun,
             new { StartedUnix = Unix.Seconds(clock.GetCurrentInstant()), TriggeredBy = triggeredBy }, cancellationToken);
-        foreach (var (key, delta) in deltas)
+        await session.ExecuteAsync(AddTeamFacts, new
         {
-            await session.ExecuteAsync(key.TeamId is null ? AddUnmappedFact : AddTeamFact,
-                new { key.PoolId, key.TeamId, key.Account, key.HourUnix, Delta = delta }, cancellationToken);
-        }
+            Deltas = JsonRows.Write(deltas.Where(d => d.Key.TeamId is not null), (json, d) =>
+        {
+            json.WriteNumberValue(d.Key.PoolId);
+            json.WriteNumberValue(d.Key.TeamId!.Value);
+            json.WriteNumberValue(d.Key.HourUnix);
+            json.WriteNumberValue(d.Value);
+        })
+        }, cancellationToken);
+        await session.ExecuteAsync(AddUnmappedFacts, new
+        {
+            Deltas = JsonRows.Write(deltas.Where(d => d.Key.TeamId is null), (json, d) =>
+        {
+            json.WriteNumberValue(d.Key.PoolId);
+            json.WriteStringValue(d.Key.Account);
+            json.WriteNumberValue(d.Key.HourUnix);
+            json.WriteNumberValue(d.Value);
+        })
+        }, cancellationToken);
 
         // The idle facts of the hours these deltas touched are stale now; detect-idle recomputes them.
         foreach (var pool in deltas.Keys.GroupBy(k => k.PoolId))
@@ -124,19 +170,27 @@ public sealed class UsageReconciler(Db db, IClock clock, LedgerWriter ledger, Us
             await IdleDirty.MarkAsync(session, pool.Key, pool.Min(k => k.HourUnix), pool.Max(k => k.HourUnix) + HourlyBuckets.HourSeconds, cancellationToken);
         }
 
-        foreach (var (record, usage) in counted)
+        await session.ExecuteAsync(MarkCounted, new
         {
-            await session.ExecuteAsync(MarkCounted, new
+            Counted = JsonRows.Write(counted, (json, c) =>
+        {
+            json.WriteNumberValue(c.Record.Id);
+            json.WriteNumberValue(c.Record.Revision);
+            if (c.Usage.TeamId is { } team)
             {
-                record.Id,
-                record.Revision,
-                usage.TeamId,
-                usage.Account,
-                usage.StartUnix,
-                usage.UntilUnix,
-                usage.Gpus,
-            }, cancellationToken);
-        }
+                json.WriteNumberValue(team);
+            }
+            else
+            {
+                json.WriteNullValue();
+            }
+
+            json.WriteStringValue(c.Usage.Account);
+            json.WriteNumberValue(c.Usage.StartUnix);
+            json.WriteNumberValue(c.Usage.UntilUnix);
+            json.WriteNumberValue(c.Usage.Gpus);
+        })
+        }, cancellationToken);
 
         var (entries, touched) = await PostLedgerAsync(session, runId, deltas, data, cancellationToken);
         var flagged = await flags.EvaluateAsync(session, deltas.Keys, touched, data, cancellationToken);
@@ -203,6 +257,24 @@ public sealed class UsageReconciler(Db db, IClock clock, LedgerWriter ledger, Us
         public long? AppliedStartUnix { get; init; }
         public long? AppliedUntilUnix { get; init; }
         public long? AppliedGpus { get; init; }
+
+        /// <summary>A row of <see cref="DirtyBatch"/>, by column position.</summary>
+        public static DirtyRecord Read(System.Data.Common.DbDataReader row) => new()
+        {
+            Id = row.GetInt64(0),
+            PoolId = row.GetInt64(1),
+            Account = row.GetString(2),
+            StartUnix = row.GetInt64(3),
+            UntilUnix = row.GetInt64(4),
+            Gpus = row.GetInt64(5),
+            Revision = row.GetInt64(6),
+            AppliedRevision = row.IsDBNull(7) ? null : row.GetInt64(7),
+            AppliedTeamId = row.IsDBNull(8) ? null : row.GetInt64(8),
+            AppliedAccount = row.IsDBNull(9) ? null : row.GetString(9),
+            AppliedStartUnix = row.IsDBNull(10) ? null : row.GetInt64(10),
+            AppliedUntilUnix = row.IsDBNull(11) ? null : row.GetInt64(11),
+            AppliedGpus = row.IsDBNull(12) ? null : row.GetInt64(12),
+        };
 
         /// <summary>What the facts hold of this record now, or null when it was never counted.</summary>
         public CountedUsage? Applied => AppliedRevision is null

@@ -26,15 +26,35 @@ public static class WasteCells
         SUM(allocated_unused_meg) AS allocated_unused_meg, SUM(unallocated_meg) AS unallocated_meg
         """;
 
+    private const string PoolColumns = "leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_gs, leased_num, used_num, allocated_unused_num, unallocated_num, low_util_num, leased_meg, used_meg, allocated_unused_meg, unallocated_meg";
+
+    private const string TeamColumns = "allocated_gs, used_gs, allocated_unused_gs, low_util_gs, used_num, allocated_unused_num, low_util_num, used_meg, allocated_unused_meg";
+
+    /// <summary>
+    /// A month's sums per pool: its whole UTC days from the day rollups, and the hours at its edges (before its first
+    /// whole day and from its last) from the hourly facts. Where the month holds no whole day, all of it is hours.
+    /// </summary>
     private static readonly Sql PoolMonth = Sql.Portable($"""
-        SELECT pool_id, {Sums} FROM idle_fact WHERE hour_unix >= @FromUnix AND hour_unix < @ToUnix GROUP BY pool_id
+        SELECT pool_id, {Sums} FROM (
+            SELECT pool_id, {PoolColumns} FROM idle_day_fact WHERE day_unix >= @FromDay AND day_unix < @ToDay
+            UNION ALL
+            SELECT pool_id, {PoolColumns} FROM idle_fact WHERE hour_unix >= @FromUnix AND hour_unix < @FromDay
+            UNION ALL
+            SELECT pool_id, {PoolColumns} FROM idle_fact WHERE hour_unix >= @ToDay AND hour_unix < @ToUnix) month_rows
+        GROUP BY pool_id
         """);
 
-    private static readonly Sql TeamMonth = Sql.Portable("""
+    private static readonly Sql TeamMonth = Sql.Portable($"""
         SELECT pool_id, team_id, SUM(allocated_gs) AS allocated_gs, SUM(used_gs) AS used_gs, SUM(allocated_unused_gs) AS allocated_unused_gs,
                SUM(low_util_gs) AS low_util_gs, SUM(used_num) AS used_num, SUM(allocated_unused_num) AS allocated_unused_num,
                SUM(low_util_num) AS low_util_num, SUM(used_meg) AS used_meg, SUM(allocated_unused_meg) AS allocated_unused_meg
-        FROM idle_team_fact WHERE hour_unix >= @FromUnix AND hour_unix < @ToUnix GROUP BY pool_id, team_id
+        FROM (
+            SELECT pool_id, team_id, {TeamColumns} FROM idle_team_day_fact WHERE day_unix >= @FromDay AND day_unix < @ToDay
+            UNION ALL
+            SELECT pool_id, team_id, {TeamColumns} FROM idle_team_fact WHERE hour_unix >= @FromUnix AND hour_unix < @FromDay
+            UNION ALL
+            SELECT pool_id, team_id, {TeamColumns} FROM idle_team_fact WHERE hour_unix >= @ToDay AND hour_unix < @ToUnix) month_rows
+        GROUP BY pool_id, team_id
         """);
 
     private static readonly Sql Frozen = Sql.Portable("""
@@ -53,7 +73,11 @@ public static class WasteCells
     {
         ArgumentNullException.ThrowIfNull(session);
         var (from, to) = ProgrammeMonths.Bounds(month, zone);
-        var range = new { FromUnix = from, ToUnix = to };
+        var firstWholeDay = from % 86_400 == 0 ? from : from - (from % 86_400) + 86_400;
+        var endOfWholeDays = to - (to % 86_400);
+        var range = firstWholeDay < endOfWholeDays
+            ? new { FromUnix = from, ToUnix = to, FromDay = firstWholeDay, ToDay = endOfWholeDays }
+            : new { FromUnix = from, ToUnix = to, FromDay = to, ToDay = to };
         var pools = await session.QueryAsync<AmountsRow>(PoolMonth, range, cancellationToken);
         var teams = (await session.QueryAsync<TeamRow>(TeamMonth, range, cancellationToken)).ToLookup(t => t.PoolId);
         var cells = new List<WasteCell>();

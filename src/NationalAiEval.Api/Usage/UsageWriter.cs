@@ -18,10 +18,21 @@ public sealed class UsageWriter(Db db, IClock clock)
         SELECT id, account, start_unix, end_unix, until_unix, gpus FROM usage_record WHERE pool_id = @PoolId AND external_id = @ExternalId
         """);
 
-    private static readonly Sql Insert = Sql.Portable("""
-        INSERT INTO usage_record (pool_id, external_id, account, start_unix, end_unix, until_unix, gpus, gpu_seconds, source, revision, received_unix, dirty)
-        VALUES (@PoolId, @ExternalId, @Account, @StartUnix, @EndUnix, @UntilUnix, @Gpus, @GpuSeconds, @Source, 1, @ReceivedUnix, 1)
-        """);
+    /// <summary>
+    /// Inserts a record unless its (pool, external id) is known: one statement per new record, the common case. Under
+    /// the pool's lock, so no other writer can insert the same id in between (SQL Server: the pool row's UPDLOCK).
+    /// </summary>
+    private static readonly Sql InsertIfNew = new(
+        sqlite: """
+            INSERT INTO usage_record (pool_id, external_id, account, start_unix, end_unix, until_unix, gpus, gpu_seconds, source, revision, received_unix, dirty)
+            VALUES (@PoolId, @ExternalId, @Account, @StartUnix, @EndUnix, @UntilUnix, @Gpus, @GpuSeconds, @Source, 1, @ReceivedUnix, 1)
+            ON CONFLICT (pool_id, external_id) DO NOTHING
+            """,
+        sqlServer: """
+            INSERT INTO usage_record (pool_id, external_id, account, start_unix, end_unix, until_unix, gpus, gpu_seconds, source, revision, received_unix, dirty)
+            SELECT @PoolId, @ExternalId, @Account, @StartUnix, @EndUnix, @UntilUnix, @Gpus, @GpuSeconds, @Source, 1, @ReceivedUnix, 1
+            WHERE NOT EXISTS (SELECT 1 FROM usage_record WHERE pool_id = @PoolId AND external_id = @ExternalId)
+            """);
 
     private static readonly Sql Update = Sql.Portable("""
         UPDATE usage_record
@@ -43,29 +54,21 @@ public sealed class UsageWriter(Db db, IClock clock)
 
         var received = Unix.Seconds(clock.GetCurrentInstant());
         int inserted = 0, updated = 0, unchanged = 0, stale = 0;
+        using var insert = session.Prepare(InsertIfNew,
+            "PoolId", "ExternalId", "Account", "StartUnix", "EndUnix", "UntilUnix", "Gpus", "GpuSeconds", "Source", "ReceivedUnix");
+        insert.Set(0, pool.Id).Set(8, source).Set(9, received);
         foreach (var record in records)
         {
-            var current = await session.QuerySingleOrDefaultAsync<StoredRecord>(Existing, new { PoolId = pool.Id, record.ExternalId }, cancellationToken);
-            var values = new
+            insert.Set(1, record.ExternalId).Set(2, record.Account).Set(3, record.StartUnix).Set(4, record.EndUnix).Set(5, record.UntilUnix)
+                .Set(6, record.Gpus).Set(7, record.GpuSeconds);
+            if (await insert.ExecuteAsync(cancellationToken) == 1)
             {
-                PoolId = pool.Id,
-                current?.Id,
-                record.ExternalId,
-                record.Account,
-                record.StartUnix,
-                record.EndUnix,
-                record.UntilUnix,
-                record.Gpus,
-                record.GpuSeconds,
-                Source = source,
-                ReceivedUnix = received,
-            };
-            if (current is null)
-            {
-                await session.ExecuteAsync(Insert, values, cancellationToken);
                 inserted++;
+                continue;
             }
-            else if (current.Matches(record))
+
+            var current = await session.QuerySingleAsync<StoredRecord>(Existing, new { PoolId = pool.Id, record.ExternalId }, cancellationToken);
+            if (current.Matches(record))
             {
                 unchanged++;
             }
@@ -76,7 +79,18 @@ public sealed class UsageWriter(Db db, IClock clock)
             }
             else
             {
-                await session.ExecuteAsync(Update, values, cancellationToken);
+                await session.ExecuteAsync(Update, new
+                {
+                    current.Id,
+                    record.Account,
+                    record.StartUnix,
+                    record.EndUnix,
+                    record.UntilUnix,
+                    record.Gpus,
+                    record.GpuSeconds,
+                    Source = source,
+                    ReceivedUnix = received,
+                }, cancellationToken);
                 updated++;
             }
         }

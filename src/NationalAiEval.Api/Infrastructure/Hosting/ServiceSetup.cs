@@ -63,6 +63,7 @@ public static class ServiceSetup
         services.AddSingleton<StageEquality>();
         services.AddSingleton<Admissions>();
         services.AddSingleton<AllocationBook>();
+        services.AddSingleton<QuotaCache>();
         services.AddSingleton<QuotaReader>();
         services.AddSingleton<UsageWriter>();
         services.AddSingleton<StagePlanner>();

@@ -29,9 +29,20 @@ public sealed class StartupTasks(
         }
 
         // Registered at every start, after migrating: with in-memory job storage nothing else remembers them.
-        recurringJobs.AddOrUpdate<ReconcileUsageJob>(ReconcileUsageJob.Id, job => job.RunAsync(CancellationToken.None), ReconcileUsageJob.Schedule);
-        recurringJobs.AddOrUpdate<DetectIdleJob>(DetectIdleJob.Id, job => job.RunAsync(CancellationToken.None), DetectIdleJob.Schedule);
-        recurringJobs.AddOrUpdate<ForecastJob>(ForecastJob.Id, job => job.RunAsync(CancellationToken.None), ForecastJob.Schedule);
+        // Jobs:Recurring=false leaves the schedule to others (another instance, or a benchmark that runs jobs itself).
+        if (configuration.GetValue("Jobs:Recurring", true))
+        {
+            recurringJobs.AddOrUpdate<ReconcileUsageJob>(ReconcileUsageJob.Id, job => job.RunAsync(CancellationToken.None), ReconcileUsageJob.Schedule);
+            recurringJobs.AddOrUpdate<DetectIdleJob>(DetectIdleJob.Id, job => job.RunAsync(CancellationToken.None), DetectIdleJob.Schedule);
+            recurringJobs.AddOrUpdate<ForecastJob>(ForecastJob.Id, job => job.RunAsync(CancellationToken.None), ForecastJob.Schedule);
+        }
+        else
+        {
+            recurringJobs.RemoveIfExists(ReconcileUsageJob.Id);
+            recurringJobs.RemoveIfExists(DetectIdleJob.Id);
+            recurringJobs.RemoveIfExists(ForecastJob.Id);
+        }
+
         readiness.MarkReady();
     }
 

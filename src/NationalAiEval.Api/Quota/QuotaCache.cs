@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using NationalAiEval.Api.Infrastructure.Database;
+using NodaTime;
+
+namespace NationalAiEval.Api.Quota;
+
+/// <summary>
+/// Teams' automation polls the quota constantly, and the figure behind it (a year of hourly facts, weighted) changes
+/// only when something is written. An answer is reused while this instance has committed no write since it was made
+/// and for at most <see cref="MaxAge"/>, so that time-dependent figures (allocated ahead, the pace) and other
+/// instances' writes are never older than that. Authorization is not cached: every request still resolves the team
+/// for its caller first.
+/// </summary>
+public sealed class QuotaCache(Db db)
+{
+    public static readonly Duration MaxAge = Duration.FromSeconds(1);
+
+    private const int MaxEntries = 10_000;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>The write version to remember with an answer computed from now on.</summary>
+    public long CurrentVersion => db.WriteVersion;
+
+    /// <summary>A fresh answer for the team with this code, and the team's id (for the caller's authorization).</summary>
+    public bool TryGet(string teamCode, Instant now, out long teamId, out QuotaView view)
+    {
+        if (_entries.TryGetValue(teamCode, out var entry) && entry.Version == db.WriteVersion && now >= entry.MadeAt && now - entry.MadeAt < MaxAge)
+        {
+            (teamId, view) = (entry.TeamId, entry.View);
+            return true;
+        }
+
+        (teamId, view) = (0, null!);
+        return false;
+    }
+
+    public void Put(string teamCode, long teamId, long version, Instant madeAt, QuotaView view)
+    {
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear();
+        }
+
+        _entries[teamCode] = new Entry(teamId, version, madeAt, view);
+    }
+
+    private sealed record Entry(long TeamId, long Version, Instant MadeAt, QuotaView View);
+}
