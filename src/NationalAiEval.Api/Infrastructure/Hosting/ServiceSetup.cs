@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using NationalAiEval.Api.Allocations;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Dashboard;
 using NationalAiEval.Api.DataGrants;
 using NationalAiEval.Api.Demo;
 using NationalAiEval.Api.Enforcement;
@@ -107,6 +108,7 @@ public static class ServiceSetup
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDashboard();
         app.UseTimeLimits();
         app.UseAuthentication();
         app.UseLimits();
