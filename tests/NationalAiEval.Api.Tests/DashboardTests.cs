@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using NationalAiEval.Api.Tests.Infrastructure;
 
@@ -161,6 +162,40 @@ public sealed class DashboardTests(DemoInBrowser demo) : IClassFixture<DemoInBro
         await DemoInBrowser.ScreenshotAsync(page, "finance-ko");
         await DemoInBrowser.RenderedAfterAsync(page, () => page.ClickAsync("#language"));
         Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+    }
+
+    [Fact]
+    public async Task AProvider_SeesOnlyItsOwnPools()
+    {
+        var page = await demo.SignedInAsync("NAE_PROVIDER_SKT_KEY");
+        await AssertNoErrorAsync(page);
+
+        Assert.Equal(["Programme"], await page.Locator("#nav a:visible").AllTextContentsAsync());
+        var own = (await ApiAsync("NAE_PROVIDER_SKT_KEY", "/api/v1/pools?limit=500")).Items().Select(p => p.Text("code")).ToArray();
+        Assert.Equal(["skt-haein-b200"], own);
+        Assert.Equal(own, await page.Locator("[data-pool]").EvaluateAllAsync<string[]>("pools => pools.map(p => p.dataset.pool)"));
+    }
+
+    /// <summary>axe-core (Deque's engine, run in the page) finds no serious or critical problem in any view, in either language: contrast, labels, names, structure.</summary>
+    [Theory]
+    [InlineData("programme", false)]
+    [InlineData("team/lg-ai-research", false)]
+    [InlineData("plan", false)]
+    [InlineData("finance", false)]
+    [InlineData("finance", true)]
+    public async Task EveryView_PassesAnAccessibilityAudit(string view, bool korean)
+    {
+        var page = await demo.SignedInAsync("NAE_MANAGER_KEY", "#/" + view);
+        if (korean)
+        {
+            await DemoInBrowser.RenderedAfterAsync(page, () => page.ClickAsync("#language"));
+        }
+
+        await AssertNoErrorAsync(page);
+        var audit = await page.RunAxe();
+        var problems = audit.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}").ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]

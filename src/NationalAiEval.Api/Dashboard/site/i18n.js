@@ -83,5 +83,8 @@ export const month = text => new Intl.DateTimeFormat(locale(), { timeZone: 'UTC'
 export function translatePage() {
   document.documentElement.lang = language;
   for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = t(element.dataset.i18n);
-  document.getElementById('language').textContent = t('language');
+  // The button names the other language in that language (한국어 / English), and says so to screen readers.
+  const button = document.getElementById('language');
+  button.textContent = t('language');
+  button.lang = language === 'en' ? 'ko' : 'en';
 }
