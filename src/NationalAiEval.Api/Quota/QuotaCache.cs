@@ -35,6 +35,29 @@ public sealed class QuotaCache(Db db)
         return false;
     }
 
+    /// <summary>Like <see cref="TryGet"/>, for an answer whose JSON was kept with it.</summary>
+    public bool TryGetJson(string teamCode, Instant now, out long teamId, out byte[] json)
+    {
+        if (TryGet(teamCode, now, out teamId, out _) && _entries.TryGetValue(teamCode, out var entry) && entry.Json is { } bytes)
+        {
+            json = bytes;
+            return true;
+        }
+
+        json = [];
+        return false;
+    }
+
+    /// <summary>Keeps the JSON of an answer with it, if that answer is still the one kept.</summary>
+    public void AttachJson(QuotaView view, byte[] json)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        if (_entries.TryGetValue(view.Team, out var entry) && ReferenceEquals(entry.View, view))
+        {
+            _entries.TryUpdate(view.Team, entry with { Json = json }, entry);
+        }
+    }
+
     public void Put(string teamCode, long teamId, long version, Instant madeAt, QuotaView view)
     {
         if (_entries.Count >= MaxEntries)
@@ -45,5 +68,5 @@ public sealed class QuotaCache(Db db)
         _entries[teamCode] = new Entry(teamId, version, madeAt, view);
     }
 
-    private sealed record Entry(long TeamId, long Version, Instant MadeAt, QuotaView View);
+    private sealed record Entry(long TeamId, long Version, Instant MadeAt, QuotaView View, byte[]? Json = null);
 }

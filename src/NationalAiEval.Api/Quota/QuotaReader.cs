@@ -30,6 +30,23 @@ public sealed class QuotaReader(Db db, IClock clock, QuotaCache cache)
 
     private static readonly Sql AllocationsOfTeam = Sql.Portable(AllocationRow.Select + " WHERE pa.team_id = @TeamId ORDER BY a.start_unix, a.id");
 
+    /// <summary>
+    /// The answer as JSON: polled constantly, so a reused answer is also serialized once (the bytes are kept with it).
+    /// </summary>
+    public async Task<byte[]> ReadJsonAsync(string teamCode, Caller caller, System.Text.Json.JsonSerializerOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (cache.TryGetJson(teamCode, Unix.Now(clock), out var cachedTeamId, out var json) && caller.MaySeeTeam(cachedTeamId))
+        {
+            return json;
+        }
+
+        var view = await ReadAsync(teamCode, caller, cancellationToken);
+        var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(view, options);
+        cache.AttachJson(view, bytes);
+        return bytes;
+    }
+
     public async Task<QuotaView> ReadAsync(string teamCode, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
