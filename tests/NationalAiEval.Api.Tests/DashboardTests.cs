@@ -70,6 +70,8 @@ public sealed class DashboardTests(DemoInBrowser demo) : IClassFixture<DemoInBro
         var ahead = await ValueAsync(page, "quota-stage-2-ahead");
         Assert.InRange(ahead, stage.Decimal("allocatedAheadGpuHours"), stage.Decimal("allocatedAheadGpuHours") + (512m * 60 / 3600));
         Assert.Equal(3, await page.Locator("[data-testid='burndown-stage-2'] polyline").CountAsync());
+        var burnedDown = decimal.Parse((await page.GetAttributeAsync("[data-testid='burndown-stage-2']", "data-used"))!, NumberStyles.Float, CultureInfo.InvariantCulture);
+        Assert.InRange(burnedDown - stage.GetProperty("used").Decimal("equivalentGpuHours"), -0.001m, 0.001m); // daily figures are rounded to 6 decimals
         var allocations = (await ApiAsync("NAE_TEAM_LG_KEY", "/api/v1/allocations?team=lg-ai-research&limit=500")).Items();
         Assert.Equal(allocations.Length, await page.Locator("[data-testid='allocations-stage-2'] tbody tr").CountAsync());
         await DemoInBrowser.ScreenshotAsync(page, "team");

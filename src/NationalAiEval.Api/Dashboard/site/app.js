@@ -151,7 +151,9 @@ async function team(view, requested) {
 
 async function burnDown(view, quota, stage) {
   const asOf = Date.parse(quota.asOf);
-  const until = Math.min(asOf, Date.parse(stage.windowEnd));
+  // Usage counts against the entitlement inside the window and before the hour of an elimination or withdrawal, as in
+  // the ledger (which charges no usage from the hour the end takes effect).
+  const until = Math.min(asOf, Date.parse(stage.windowEnd), stage.endedAt ? Math.floor(Date.parse(stage.endedAt) / 3_600_000) * 3_600_000 : Infinity);
   const day = 86_400_000;
   const windowStart = Date.parse(stage.windowStart);
   const windowEnd = Date.parse(stage.windowEnd);
