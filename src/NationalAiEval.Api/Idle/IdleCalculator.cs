@@ -82,16 +82,16 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings)
     private static readonly Sql DeleteTeamDays = Sql.Portable("DELETE FROM idle_team_day_fact WHERE pool_id = @PoolId AND day_unix >= @FromDay AND day_unix < @ToDay");
 
     /// <summary>The UTC days around recomputed hours, summed again from the hours (see migration 0007).</summary>
-    private static readonly Sql RollUpDays = Sql.Portable("""
-        INSERT INTO idle_day_fact (pool_id, day_unix, leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_gs, leased_num, used_num, allocated_unused_num, unallocated_num, low_util_num, leased_meg, used_meg, allocated_unused_meg, unallocated_meg)
-        SELECT pool_id, hour_unix - (hour_unix % 86400), SUM(leased_gs), SUM(allocated_gs), SUM(used_gs), SUM(excess_gs), SUM(allocated_unused_gs), SUM(unallocated_gs), SUM(low_util_gs), SUM(leased_num), SUM(used_num), SUM(allocated_unused_num), SUM(unallocated_num), SUM(low_util_num), SUM(leased_meg), SUM(used_meg), SUM(allocated_unused_meg), SUM(unallocated_meg)
+    private static readonly Sql RollUpDays = Sql.Portable($"""
+        INSERT INTO idle_day_fact (pool_id, day_unix, {IdleFactColumns.List(IdleFactColumns.Pool)})
+        SELECT pool_id, hour_unix - (hour_unix % 86400), {IdleFactColumns.Sums(IdleFactColumns.Pool, named: false)}
         FROM idle_fact WHERE pool_id = @PoolId AND hour_unix >= @FromDay AND hour_unix < @ToDay
         GROUP BY pool_id, hour_unix - (hour_unix % 86400)
         """);
 
-    private static readonly Sql RollUpTeamDays = Sql.Portable("""
-        INSERT INTO idle_team_day_fact (pool_id, team_id, day_unix, allocated_gs, used_gs, allocated_unused_gs, low_util_gs, used_num, allocated_unused_num, low_util_num, used_meg, allocated_unused_meg)
-        SELECT pool_id, team_id, hour_unix - (hour_unix % 86400), SUM(allocated_gs), SUM(used_gs), SUM(allocated_unused_gs), SUM(low_util_gs), SUM(used_num), SUM(allocated_unused_num), SUM(low_util_num), SUM(used_meg), SUM(allocated_unused_meg)
+    private static readonly Sql RollUpTeamDays = Sql.Portable($"""
+        INSERT INTO idle_team_day_fact (pool_id, team_id, day_unix, {IdleFactColumns.List(IdleFactColumns.Team)})
+        SELECT pool_id, team_id, hour_unix - (hour_unix % 86400), {IdleFactColumns.Sums(IdleFactColumns.Team, named: false)}
         FROM idle_team_fact WHERE pool_id = @PoolId AND hour_unix >= @FromDay AND hour_unix < @ToDay
         GROUP BY pool_id, team_id, hour_unix - (hour_unix % 86400)
         """);

@@ -1,3 +1,4 @@
+using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Periods;
 using NationalAiEval.Core.Reports;
@@ -18,17 +19,12 @@ public sealed record CellLabels(string PoolCode, string Provider, string GpuMode
 /// <summary>Reads cells live from the hourly idle facts, or frozen from a closed month, and works out adjustments.</summary>
 public static class WasteCells
 {
-    private const string Sums = """
-        SUM(leased_gs) AS leased_gs, SUM(allocated_gs) AS allocated_gs, SUM(used_gs) AS used_gs, SUM(excess_gs) AS excess_gs,
-        SUM(allocated_unused_gs) AS allocated_unused_gs, SUM(unallocated_gs) AS unallocated_gs, SUM(low_util_gs) AS low_util_gs,
-        SUM(leased_num) AS leased_num, SUM(used_num) AS used_num, SUM(allocated_unused_num) AS allocated_unused_num,
-        SUM(unallocated_num) AS unallocated_num, SUM(low_util_num) AS low_util_num, SUM(leased_meg) AS leased_meg, SUM(used_meg) AS used_meg,
-        SUM(allocated_unused_meg) AS allocated_unused_meg, SUM(unallocated_meg) AS unallocated_meg
-        """;
+    // Declared before the statements that use them: static fields are set in the order they are written.
+    private static readonly string Sums = IdleFactColumns.Sums(IdleFactColumns.Pool);
 
-    private const string PoolColumns = "leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_gs, leased_num, used_num, allocated_unused_num, unallocated_num, low_util_num, leased_meg, used_meg, allocated_unused_meg, unallocated_meg";
+    private static readonly string PoolColumns = IdleFactColumns.List(IdleFactColumns.Pool);
 
-    private const string TeamColumns = "allocated_gs, used_gs, allocated_unused_gs, low_util_gs, used_num, allocated_unused_num, low_util_num, used_meg, allocated_unused_meg";
+    private static readonly string TeamColumns = IdleFactColumns.List(IdleFactColumns.Team);
 
     /// <summary>
     /// A month's sums per pool: its whole UTC days from the day rollups, and the hours at its edges (before its first
@@ -45,9 +41,7 @@ public static class WasteCells
         """);
 
     private static readonly Sql TeamMonth = Sql.Portable($"""
-        SELECT pool_id, team_id, SUM(allocated_gs) AS allocated_gs, SUM(used_gs) AS used_gs, SUM(allocated_unused_gs) AS allocated_unused_gs,
-               SUM(low_util_gs) AS low_util_gs, SUM(used_num) AS used_num, SUM(allocated_unused_num) AS allocated_unused_num,
-               SUM(low_util_num) AS low_util_num, SUM(used_meg) AS used_meg, SUM(allocated_unused_meg) AS allocated_unused_meg
+        SELECT pool_id, team_id, {IdleFactColumns.Sums(IdleFactColumns.Team)}
         FROM (
             SELECT pool_id, team_id, {TeamColumns} FROM idle_team_day_fact WHERE day_unix >= @FromDay AND day_unix < @ToDay
             UNION ALL
@@ -57,10 +51,8 @@ public static class WasteCells
         GROUP BY pool_id, team_id
         """);
 
-    private static readonly Sql Frozen = Sql.Portable("""
-        SELECT for_period, pool_id, team_id, pool_code, pool_provider, gpu_model, team_code, team_name,
-               leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_gs, leased_num, used_num,
-               allocated_unused_num, unallocated_num, low_util_num, leased_meg, used_meg, allocated_unused_meg, unallocated_meg
+    private static readonly Sql Frozen = Sql.Portable($"""
+        SELECT for_period, pool_id, team_id, pool_code, pool_provider, gpu_model, team_code, team_name, {PoolColumns}
         FROM period_fact WHERE period = @Period ORDER BY id
         """);
 

@@ -1,0 +1,28 @@
+namespace NationalAiEval.Api.Idle;
+
+/// <summary>
+/// The figures an idle fact holds, whether per hour (<c>idle_fact</c>, <c>idle_team_fact</c>), per UTC day (the day
+/// sums) or frozen per month (<c>period_fact</c>): one list, so that every statement summing them names the same columns.
+/// </summary>
+public static class IdleFactColumns
+{
+    /// <summary>A pool's figures.</summary>
+    public static readonly IReadOnlyList<string> Pool =
+    [
+        "leased_gs", "allocated_gs", "used_gs", "excess_gs", "allocated_unused_gs", "unallocated_gs", "low_util_gs",
+        "leased_num", "used_num", "allocated_unused_num", "unallocated_num", "low_util_num",
+        "leased_meg", "used_meg", "allocated_unused_meg", "unallocated_meg",
+    ];
+
+    /// <summary>A team's figures on a pool.</summary>
+    public static readonly IReadOnlyList<string> Team =
+    [
+        "allocated_gs", "used_gs", "allocated_unused_gs", "low_util_gs", "used_num", "allocated_unused_num", "low_util_num", "used_meg", "allocated_unused_meg",
+    ];
+
+    public static string List(IReadOnlyList<string> columns) => string.Join(", ", columns);
+
+    /// <summary><c>SUM(c)</c> of each column, named after it when <paramref name="named"/>.</summary>
+    public static string Sums(IReadOnlyList<string> columns, bool named = true) =>
+        string.Join(", ", columns.Select(c => named ? $"SUM({c}) AS {c}" : $"SUM({c})"));
+}
