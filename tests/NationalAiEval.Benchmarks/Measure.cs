@@ -26,4 +26,21 @@ public static class Measure
         times.Sort();
         return times[times.Count / 2];
     }
+
+    /// <summary>The same for work that awaits (HTTP calls to the service).</summary>
+    public static async Task<double> MedianMillisecondsAsync(Func<Task> action, int runs = 5)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        await action();
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await action();
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        return times[times.Count / 2];
+    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NationalAiEval.Api.Auth;
 using NodaTime;
 
@@ -45,7 +44,7 @@ public static class WasteReportBenchmark
         var last = (workload.To - Duration.FromSeconds(1)).InZone(DateTimeZoneProviders.Tzdb["Asia/Seoul"]).Date;
         var query = $"/api/v1/reports/waste?from={first:yyyy-MM}&to={last:yyyy-MM}&groupBy=month,pool,team,cause";
         var rows = 0;
-        var milliseconds = await MedianAsync(async () =>
+        var milliseconds = await Measure.MedianMillisecondsAsync(async () =>
         {
             using var response = await finance.GetAsync(query);
             var text = await response.Content.ReadAsStringAsync();
@@ -56,22 +55,7 @@ public static class WasteReportBenchmark
 
             using var json = System.Text.Json.JsonDocument.Parse(text);
             rows = json.RootElement.GetProperty("rows").GetArrayLength();
-        });
+        }, runs: 7);
         return new Measured(milliseconds, (long)workload.Pools * days * 24, rows);
-    }
-
-    private static async Task<double> MedianAsync(Func<Task> action, int runs = 7)
-    {
-        await action();
-        var times = new List<double>();
-        for (var i = 0; i < runs; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            await action();
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-
-        times.Sort();
-        return times[times.Count / 2];
     }
 }

@@ -25,27 +25,17 @@ public sealed class QuotaCache(Db db)
     /// <summary>A fresh answer for the team with this code, and the team's id (for the caller's authorization).</summary>
     public bool TryGet(string teamCode, Instant now, out long teamId, out QuotaView view)
     {
-        if (_entries.TryGetValue(teamCode, out var entry) && entry.Version == db.WriteVersion && now >= entry.MadeAt && now - entry.MadeAt < MaxAge)
-        {
-            (teamId, view) = (entry.TeamId, entry.View);
-            return true;
-        }
-
-        (teamId, view) = (0, null!);
-        return false;
+        var fresh = Fresh(teamCode, now);
+        (teamId, view) = fresh is null ? (0, null!) : (fresh.TeamId, fresh.View);
+        return fresh is not null;
     }
 
     /// <summary>Like <see cref="TryGet"/>, for an answer whose JSON was kept with it.</summary>
     public bool TryGetJson(string teamCode, Instant now, out long teamId, out byte[] json)
     {
-        if (TryGet(teamCode, now, out teamId, out _) && _entries.TryGetValue(teamCode, out var entry) && entry.Json is { } bytes)
-        {
-            json = bytes;
-            return true;
-        }
-
-        json = [];
-        return false;
+        var fresh = Fresh(teamCode, now);
+        (teamId, json) = fresh?.Json is { } bytes ? (fresh.TeamId, bytes) : (0, []);
+        return fresh?.Json is not null;
     }
 
     /// <summary>Keeps the JSON of an answer with it, if that answer is still the one kept.</summary>
@@ -67,6 +57,11 @@ public sealed class QuotaCache(Db db)
 
         _entries[teamCode] = new Entry(teamId, version, madeAt, view);
     }
+
+    private Entry? Fresh(string teamCode, Instant now) =>
+        _entries.TryGetValue(teamCode, out var entry) && entry.Version == db.WriteVersion && now >= entry.MadeAt && now - entry.MadeAt < MaxAge
+            ? entry
+            : null;
 
     private sealed record Entry(long TeamId, long Version, Instant MadeAt, QuotaView View, byte[]? Json = null);
 }
