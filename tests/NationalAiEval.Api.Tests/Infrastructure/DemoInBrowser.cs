@@ -69,7 +69,11 @@ public sealed class DemoInBrowser : IAsyncLifetime
         });
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(Service.Address, "/" + view).ToString());
-        await RenderedAfterAsync(page, () => page.FillAsync("#key", Keys[keyName]).ContinueWith(_ => page.ClickAsync("#sign-in button[type=submit]")).Unwrap());
+        await RenderedAfterAsync(page, async () =>
+        {
+            await page.FillAsync("#key", Keys[keyName]);
+            await page.ClickAsync("#sign-in button[type=submit]");
+        });
         return page;
     }
 

@@ -9,8 +9,10 @@ export async function programme(view) {
   view.append(legend([[t('leased'), 'var(--leased)'], [t('allocated'), 'var(--allocated)'], [t('used'), 'var(--used)']]));
   const grid = html('div', { class: 'pools' });
   view.append(grid);
-  for (const pool of pools) {
-    const series = await api(`/api/v1/pools/${pool.code}/utilisation?granularity=day`);
+  // The pools' series are asked for at once; they are drawn in the pools' order.
+  const seriesOfPools = await Promise.all(pools.map(pool => api(`/api/v1/pools/${pool.code}/utilisation?granularity=day`)));
+  for (const [index, pool] of pools.entries()) {
+    const series = seriesOfPools[index];
     const points = series.points;
     grid.append(html('div', { class: 'pool', 'data-pool': pool.code },
       html('h3', {}, `${pool.code} `, html('span', { class: 'badge' }, pool.gpuModel), ' ', html('span', { class: 'muted' }, pool.provider)),

@@ -4,16 +4,11 @@ import { html, figure, table, legend } from '../dom.js';
 import { lineChart } from '../charts.js';
 
 export async function team(view, requested, me) {
-  let code = requested;
-  if (me.role === 'team') code = me.team;
-  if (!code) {
+  // A team key sees its own team whatever the address asks; others choose any team (the first one by default).
+  let code = me.role === 'team' ? me.team : requested;
+  if (me.role !== 'team') {
     const teams = await all('/api/v1/teams');
-    code = teams[0]?.code;
-    const select = html('select', { id: 'team-choice', onchange: e => { location.hash = `#/team/${e.target.value}`; } },
-      teams.map(x => html('option', { value: x.code, selected: x.code === code ? 'selected' : undefined }, `${x.name} (${x.code})`)));
-    view.append(html('label', { for: 'team-choice' }, t('team.choose')), select);
-  } else if (me.role !== 'team') {
-    const teams = await all('/api/v1/teams');
+    code ??= teams[0]?.code;
     view.append(html('label', { for: 'team-choice' }, t('team.choose')), html('select', { id: 'team-choice', onchange: e => { location.hash = `#/team/${e.target.value}`; } },
       teams.map(x => html('option', { value: x.code, selected: x.code === code ? 'selected' : undefined }, `${x.name} (${x.code})`))));
   }
