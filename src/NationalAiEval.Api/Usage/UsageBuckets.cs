@@ -29,6 +29,21 @@ public static class UsageBuckets
         }
     }
 
+    /// <summary>
+    /// The series a query asks for: its unit (<c>granularity</c>, default days), its range (<c>[from, to)</c>, default the
+    /// 30 days up to <paramref name="now"/>) and the buckets that cut it. Bad values are one 400 naming every field.
+    /// </summary>
+    public static SeriesRange Series(string? from, string? to, string? granularity, Instant now, DateTimeZone zone)
+    {
+        var v = new Validator();
+        var unit = Granularity(v, granularity, UsageGranularity.Day);
+        var end = v.QueryInstant(to, "to") ?? now;
+        var start = v.QueryInstant(from, "from") ?? end - Duration.FromDays(30);
+        v.Ordered(start, end, "to");
+        v.ThrowIfInvalid();
+        return new SeriesRange(unit, start, end, Within(start, end, unit, zone));
+    }
+
     /// <summary>Reads <c>granularity</c> (default <paramref name="fallback"/>) into <paramref name="v"/>'s errors.</summary>
     public static UsageGranularity Granularity(Validator v, string? granularity, UsageGranularity fallback)
     {
@@ -55,3 +70,6 @@ public static class UsageBuckets
             : bounds;
     }
 }
+
+/// <summary>A series' unit, its range <c>[Start, End)</c> and the buckets that cut it.</summary>
+public sealed record SeriesRange(UsageGranularity Unit, Instant Start, Instant End, List<(Instant Start, Instant End)> Bounds);

@@ -24,14 +24,7 @@ public sealed class UtilisationReader(Db db, IClock clock, ProgrammeSettings pro
     public async Task<UtilisationSeriesView> ReadAsync(
         string poolCode, string? from, string? to, string? granularity, Caller caller, CancellationToken cancellationToken)
     {
-        var v = new Validator();
-        var unit = UsageBuckets.Granularity(v, granularity, UsageGranularity.Day);
-        var now = Unix.Now(clock);
-        var end = v.QueryInstant(to, "to") ?? now;
-        var start = v.QueryInstant(from, "from") ?? end - Duration.FromDays(30);
-        v.Ordered(start, end, "to");
-        v.ThrowIfInvalid();
-        var bounds = UsageBuckets.Within(start, end, unit, programme.TimeZone);
+        var (unit, start, end, bounds) = UsageBuckets.Series(from, to, granularity, Unix.Now(clock), programme.TimeZone);
 
         await using var session = await db.ReadAsync(cancellationToken);
         var pool = await PoolStore.FindVisibleAsync(session, poolCode, caller, cancellationToken);
