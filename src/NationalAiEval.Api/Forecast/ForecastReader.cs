@@ -2,6 +2,7 @@ using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Planning;
+using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Quota;
 using NationalAiEval.Core.Forecasting;
 using NationalAiEval.Core.Quota;
@@ -146,17 +147,6 @@ public sealed class ForecastReader(Db db, IClock clock, QuotaReader quota, Stage
         }
 
         return shortfalls;
-    }
-
-    private sealed class LeaseRow
-    {
-        public long Id { get; init; }
-        public long PoolId { get; init; }
-        public long Gpus { get; init; }
-        public long StartUnix { get; init; }
-        public long EndUnix { get; init; }
-        public long KrwPerGpuHour { get; init; }
-        public string? Reference { get; init; }
     }
 
     private sealed class AllocationRow
