@@ -38,40 +38,9 @@ public sealed class UsageReconciler(Db db, IClock clock, LedgerWriter ledger, Us
     private static readonly Sql CompleteRun = Sql.Portable(
         "UPDATE reconciliation_run SET records = @Records, fact_changes = @FactChanges, ledger_entries = @LedgerEntries WHERE id = @Id");
 
-    /// <summary>
-    /// A batch's fact deltas arrive as one JSON array of [pool, team, hour, delta] and are applied by one statement: the
-    /// database walks its own index instead of the driver running one upsert per fact.
-    /// </summary>
-    private static readonly Sql AddTeamFacts = new(
-        sqlite: """
-            INSERT INTO usage_fact (pool_id, team_id, hour_unix, gpu_seconds)
-            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
-            FROM json_each(@Deltas) WHERE true
-            ON CONFLICT (pool_id, team_id, hour_unix) DO UPDATE SET gpu_seconds = gpu_seconds + excluded.gpu_seconds
-            """,
-        sqlServer: """
-            MERGE usage_fact WITH (HOLDLOCK) AS f
-            USING OPENJSON(@Deltas) WITH (pool_id BIGINT '$[0]', team_id BIGINT '$[1]', hour_unix BIGINT '$[2]', delta BIGINT '$[3]') AS d
-            ON f.pool_id = d.pool_id AND f.team_id = d.team_id AND f.hour_unix = d.hour_unix
-            WHEN MATCHED THEN UPDATE SET gpu_seconds = f.gpu_seconds + d.delta
-            WHEN NOT MATCHED THEN INSERT (pool_id, team_id, hour_unix, gpu_seconds) VALUES (d.pool_id, d.team_id, d.hour_unix, d.delta);
-            """);
+    private static readonly Sql AddTeamFacts = AddFacts("usage_fact", "team_id", "BIGINT");
 
-    /// <summary>Unmapped accounts' deltas, as [pool, account, hour, delta].</summary>
-    private static readonly Sql AddUnmappedFacts = new(
-        sqlite: """
-            INSERT INTO unmapped_usage_fact (pool_id, account, hour_unix, gpu_seconds)
-            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
-            FROM json_each(@Deltas) WHERE true
-            ON CONFLICT (pool_id, account, hour_unix) DO UPDATE SET gpu_seconds = gpu_seconds + excluded.gpu_seconds
-            """,
-        sqlServer: """
-            MERGE unmapped_usage_fact WITH (HOLDLOCK) AS f
-            USING OPENJSON(@Deltas) WITH (pool_id BIGINT '$[0]', account NVARCHAR(200) '$[1]', hour_unix BIGINT '$[2]', delta BIGINT '$[3]') AS d
-            ON f.pool_id = d.pool_id AND f.account = d.account AND f.hour_unix = d.hour_unix
-            WHEN MATCHED THEN UPDATE SET gpu_seconds = f.gpu_seconds + d.delta
-            WHEN NOT MATCHED THEN INSERT (pool_id, account, hour_unix, gpu_seconds) VALUES (d.pool_id, d.account, d.hour_unix, d.delta);
-            """);
+    private static readonly Sql AddUnmappedFacts = AddFacts("unmapped_usage_fact", "account", "NVARCHAR(200)");
 
     /// <summary>
     /// What each record counted now. On SQLite the batch holds the write lock from its first read, so the records and
@@ -98,6 +67,35 @@ public sealed class UsageReconciler(Db db, IClock clock, LedgerWriter ledger, Us
             """);
 
     private static readonly Caller System = Caller.System("reconcile-usage");
+
+    /// <summary>
+    /// A batch's fact deltas arrive as one JSON array of [pool, key, hour, delta] (the key: a team, or an unmapped
+    /// account) and are applied by one statement: the database walks its own index instead of the driver running one
+    /// upsert per fact.
+    /// </summary>
+    private static Sql AddFacts(string table, string key, string sqlServerKeyType) => new(
+        sqlite: $"""
+            INSERT INTO {table} (pool_id, {key}, hour_unix, gpu_seconds)
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+            FROM json_each(@Deltas) WHERE true
+            ON CONFLICT (pool_id, {key}, hour_unix) DO UPDATE SET gpu_seconds = gpu_seconds + excluded.gpu_seconds
+            """,
+        sqlServer: $"""
+            MERGE {table} WITH (HOLDLOCK) AS f
+            USING OPENJSON(@Deltas) WITH (pool_id BIGINT '$[0]', {key} {sqlServerKeyType} '$[1]', hour_unix BIGINT '$[2]', delta BIGINT '$[3]') AS d
+            ON f.pool_id = d.pool_id AND f.{key} = d.{key} AND f.hour_unix = d.hour_unix
+            WHEN MATCHED THEN UPDATE SET gpu_seconds = f.gpu_seconds + d.delta
+            WHEN NOT MATCHED THEN INSERT (pool_id, {key}, hour_unix, gpu_seconds) VALUES (d.pool_id, d.{key}, d.hour_unix, d.delta);
+            """);
+
+    private static string DeltaRows(IEnumerable<KeyValuePair<FactKey, long>> deltas, Action<System.Text.Json.Utf8JsonWriter, FactKey> writeKey) =>
+        JsonRows.Write(deltas, (json, d) =>
+        {
+            json.WriteNumberValue(d.Key.PoolId);
+            writeKey(json, d.Key);
+            json.WriteNumberValue(d.Key.HourUnix);
+            json.WriteNumberValue(d.Value);
+        });
 
     public async Task<ReconciliationSummary> RunAsync(string triggeredBy, CancellationToken cancellationToken)
     {
@@ -143,26 +141,10 @@ public sealed class UsageReconciler(Db db, IClock clock, LedgerWriter ledger, Us
 
         var runId = await session.QuerySingleAsync<long>(InsertRun,
             new { StartedUnix = Unix.Seconds(clock.GetCurrentInstant()), TriggeredBy = triggeredBy }, cancellationToken);
-        await session.ExecuteAsync(AddTeamFacts, new
-        {
-            Deltas = JsonRows.Write(deltas.Where(d => d.Key.TeamId is not null), (json, d) =>
-        {
-            json.WriteNumberValue(d.Key.PoolId);
-            json.WriteNumberValue(d.Key.TeamId!.Value);
-            json.WriteNumberValue(d.Key.HourUnix);
-            json.WriteNumberValue(d.Value);
-        })
-        }, cancellationToken);
-        await session.ExecuteAsync(AddUnmappedFacts, new
-        {
-            Deltas = JsonRows.Write(deltas.Where(d => d.Key.TeamId is null), (json, d) =>
-        {
-            json.WriteNumberValue(d.Key.PoolId);
-            json.WriteStringValue(d.Key.Account);
-            json.WriteNumberValue(d.Key.HourUnix);
-            json.WriteNumberValue(d.Value);
-        })
-        }, cancellationToken);
+        await session.ExecuteAsync(AddTeamFacts, new { Deltas = DeltaRows(deltas.Where(d => d.Key.TeamId is not null), (json, key) => json.WriteNumberValue(key.TeamId!.Value)) },
+            cancellationToken);
+        await session.ExecuteAsync(AddUnmappedFacts, new { Deltas = DeltaRows(deltas.Where(d => d.Key.TeamId is null), (json, key) => json.WriteStringValue(key.Account)) },
+            cancellationToken);
 
         // The idle facts of the hours these deltas touched are stale now; detect-idle recomputes them.
         foreach (var pool in deltas.Keys.GroupBy(k => k.PoolId))
