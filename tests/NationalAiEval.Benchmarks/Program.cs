@@ -21,9 +21,17 @@ if (unknown.Count > 0)
 }
 
 var results = new List<Result>();
-foreach (var name in chosen)
+try
 {
-    results.AddRange(await all[name](options));
+    foreach (var name in chosen)
+    {
+        results.AddRange(await all[name](options));
+    }
+}
+finally
+{
+    // The benchmarks' databases (up to a few GB at the larger sizes) do not outlive the run.
+    Directory.Delete(options.WorkDirectory, recursive: true);
 }
 
 Console.WriteLine("| benchmark | figure | value | baseline (same run) | baseline value | ratio | target | met |");
