@@ -53,7 +53,7 @@ CREATE TABLE equivalence_weight (
     PRIMARY KEY (gpu_model, effective_unix)
 );
 
--- The programme's defaults (DESIGN section 2), in force from 2020-01-01 00:00 Asia/Seoul.
+-- The programme's defaults (api-docs/DEFINITIONS.md#weights), in force from 2020-01-01 00:00 Asia/Seoul.
 INSERT INTO equivalence_weight (gpu_model, effective_date, effective_unix, per_mille, created_unix) VALUES
     ('B200', '2020-01-01', 1577804400, 1000, 1577804400),
     ('H200', '2020-01-01', 1577804400, 600, 1577804400),
@@ -111,7 +111,7 @@ CREATE TABLE allocation (
 CREATE INDEX ix_allocation_pool_time ON allocation (pool_id, start_unix, end_unix);
 CREATE INDEX ix_allocation_participation ON allocation (participation_id, start_unix);
 
--- Append-only. The unique source makes every posting idempotent (DESIGN rule 6).
+-- Append-only. The unique source makes every posting idempotent (api-docs/DEFINITIONS.md#ledger).
 CREATE TABLE ledger_entry (
     id INTEGER PRIMARY KEY,
     participation_id INTEGER NOT NULL REFERENCES participation (id),

@@ -53,7 +53,7 @@ CREATE TABLE dbo.equivalence_weight (
     CONSTRAINT pk_equivalence_weight PRIMARY KEY (gpu_model, effective_unix)
 );
 
--- The programme's defaults (DESIGN section 2), in force from 2020-01-01 00:00 Asia/Seoul.
+-- The programme's defaults (api-docs/DEFINITIONS.md#weights), in force from 2020-01-01 00:00 Asia/Seoul.
 INSERT INTO dbo.equivalence_weight (gpu_model, effective_date, effective_unix, per_mille, created_unix) VALUES
     (N'B200', N'2020-01-01', 1577804400, 1000, 1577804400),
     (N'H200', N'2020-01-01', 1577804400, 600, 1577804400),
@@ -110,7 +110,7 @@ CREATE TABLE dbo.allocation (
 CREATE INDEX ix_allocation_pool_time ON dbo.allocation (pool_id, start_unix, end_unix);
 CREATE INDEX ix_allocation_participation ON dbo.allocation (participation_id, start_unix);
 
--- Append-only. The unique source makes every posting idempotent (DESIGN rule 6).
+-- Append-only. The unique source makes every posting idempotent (api-docs/DEFINITIONS.md#ledger).
 CREATE TABLE dbo.ledger_entry (
     id BIGINT IDENTITY(1, 1) NOT NULL CONSTRAINT pk_ledger_entry PRIMARY KEY,
     participation_id BIGINT NOT NULL CONSTRAINT fk_ledger_entry_participation REFERENCES dbo.participation (id),

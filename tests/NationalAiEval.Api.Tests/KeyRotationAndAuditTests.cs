@@ -46,6 +46,31 @@ public abstract class KeyRotationAndAuditTests(DatabaseKind kind) : ApiTest(kind
     }
 
     [Fact]
+    public async Task ARotatedOutSecret_CannotRotateTheKeyBack_NorManageKeys_ButStillReads()
+    {
+        var (id, old) = await FinanceKeyAsync();
+        var owners = (await (await App.Client(old).PostJsonAsync($"/api/v1/keys/{id}/rotation", new { graceMinutes = 60 })).ExpectAsync(HttpStatusCode.OK)).Text("secret");
+
+        // The attack: whoever holds the leaked old secret rotates again with no grace, to lock the owner out.
+        var refused = await (await App.Client(old).PostJsonAsync($"/api/v1/keys/{id}/rotation", new { graceMinutes = 0 })).ExpectProblemAsync(HttpStatusCode.Forbidden);
+
+        Assert.Contains("rotated out", refused.Text("detail"), StringComparison.Ordinal);
+        await (await App.Client(owners).GetAsync("/api/v1/stages")).ExpectAsync(HttpStatusCode.OK);
+        await (await App.Client(old).GetAsync("/api/v1/stages")).ExpectAsync(HttpStatusCode.OK);
+
+        // A manager's old secret keeps its data rights but loses key management.
+        var managerKey = await (await Manager.PostJsonAsync("/api/v1/keys", new { name = "second manager", role = "manager" })).ExpectAsync(HttpStatusCode.Created);
+        var (managerId, managerOld) = (managerKey.GetProperty("key").Text("id"), managerKey.Text("secret"));
+        await (await App.Client(managerOld).PostJsonAsync($"/api/v1/keys/{managerId}/rotation", new { })).ExpectAsync(HttpStatusCode.OK);
+        var retired = App.Client(managerOld);
+        await (await retired.GetAsync("/api/v1/keys")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await retired.PostJsonAsync("/api/v1/keys", new { name = "backdoor", role = "manager" })).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await retired.DeleteAsync($"/api/v1/keys/{id}")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await retired.PostJsonAsync($"/api/v1/keys/{id}/rotation", new { })).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await retired.GetAsync("/api/v1/pools")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task AKeyRotatesOnlyItself_ARevokedKeyNotAtAll_AndTheGraceIsBounded()
     {
         var (id, secret) = await FinanceKeyAsync();

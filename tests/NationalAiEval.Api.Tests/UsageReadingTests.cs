@@ -158,9 +158,9 @@ public abstract class UsageReadingTests(DatabaseKind kind) : ApiTest(kind)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         var remainingEquivalentMinutes = (48_000L - (4L * 24 * 28)) * 60;
-        Assert.Contains($"sacctmgr -i modify account where name=lgai cluster=nipa set GrpTRESMins=gres/gpu={remainingEquivalentMinutes * 2}", script, StringComparison.Ordinal);
-        Assert.Contains("sacctmgr -i modify account where name=lgai cluster=nipa set RawUsage=0", script, StringComparison.Ordinal);
-        Assert.Contains($"sacctmgr -i modify account where name=spare cluster=nipa set GrpTRESMins=gres/gpu={48_000L * 60 * 2}", script, StringComparison.Ordinal);
+        Assert.Contains($"sacctmgr -i modify account where name='lgai' cluster='nipa' set GrpTRESMins=gres/gpu={remainingEquivalentMinutes * 2}", script, StringComparison.Ordinal);
+        Assert.Contains("sacctmgr -i modify account where name='lgai' cluster='nipa' set RawUsage=0", script, StringComparison.Ordinal);
+        Assert.Contains($"sacctmgr -i modify account where name='spare' cluster='nipa' set GrpTRESMins=gres/gpu={48_000L * 60 * 2}", script, StringComparison.Ordinal);
         await (await provider.GetAsync("/api/v1/pools/p8/slurm/limits")).ExpectProblemAsync(HttpStatusCode.NotFound);
         await (await provider.GetAsync("/api/v1/pools/h100/slurm/limits?cluster=a;b")).ExpectProblemAsync(HttpStatusCode.BadRequest, "cluster");
     }

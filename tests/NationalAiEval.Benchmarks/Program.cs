@@ -11,6 +11,7 @@ var all = new Dictionary<string, Func<BenchmarkOptions, Task<IReadOnlyList<Resul
     ["usage"] = UsageBenchmark.RunAsync,
     ["quota"] = QuotaBenchmark.RunAsync,
     ["waste"] = WasteReportBenchmark.RunAsync,
+    ["bounds"] = BoundsBenchmark.RunAsync,
 };
 var chosen = options.Benchmarks.Count == 0 ? all.Keys.ToList() : options.Benchmarks.ToList();
 var unknown = chosen.Where(name => !all.ContainsKey(name)).ToList();

@@ -18,7 +18,7 @@ namespace NationalAiEval.Api.Allocations;
 /// <summary>
 /// Allocations of pool capacity to participations. Creating one is a single transaction that locks the pool, checks
 /// the eligibility rules and the capacity timeline, and inserts: concurrent requests on one pool queue on the lock,
-/// so the pool is never over-committed at any instant (DESIGN rule 3).
+/// so the pool is never over-committed at any instant (api-docs/DEFINITIONS.md#capacity).
 /// </summary>
 public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
 {

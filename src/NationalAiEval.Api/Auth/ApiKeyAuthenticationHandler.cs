@@ -77,6 +77,12 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         claims.AddRange(key.PoolIds.Select(p => new Claim(Caller.PoolIdClaim, p.ToString(CultureInfo.InvariantCulture))));
+        if (!current)
+        {
+            // A secret rotated out works on data during its grace period, but may not manage keys (see Policies.KeyAdmin).
+            claims.Add(new Claim(Caller.RetiredSecretClaim, "true"));
+        }
+
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
@@ -99,12 +105,15 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
         var role = Context.User.FindFirstValue(ClaimTypes.Role) ?? "unknown";
+        var retired = Context.User.HasClaim(Caller.RetiredSecretClaim, "true");
         await WriteAsync(new ProblemDetails
         {
             Status = StatusCodes.Status403Forbidden,
             Type = Problems.TypePrefix + "forbidden",
             Title = "This key may not do that.",
-            Detail = $"A {role} key is not allowed to call {Request.Method} {Request.Path}.",
+            Detail = retired
+                ? "This secret was rotated out: until its grace period ends it may read and report data as its key's role allows, but not rotate, revoke or manage keys. Use the key's new secret."
+                : $"A {role} key is not allowed to call {Request.Method} {Request.Path}.",
         });
     }
 

@@ -6,12 +6,15 @@ namespace NationalAiEval.Api.Auth;
 
 /// <summary>
 /// Who is calling, read from the authenticated key. Endpoints take it as a parameter and ask it what the key may
-/// see; a team key asking for another team's data gets 404, as if it did not exist (DESIGN rule 10).
+/// see; a team key asking for another team's data gets 404, as if it did not exist (api-docs/DEFINITIONS.md#isolation).
 /// </summary>
 public sealed record Caller(string KeyId, string KeyName, Role Role, long? TeamId, IReadOnlySet<long> PoolIds)
 {
     public const string TeamIdClaim = "nae:team_id";
     public const string PoolIdClaim = "nae:pool_id";
+
+    /// <summary>Present when the request was made with a key's previous secret, during the grace period after a rotation.</summary>
+    public const string RetiredSecretClaim = "nae:retired_secret";
 
     /// <summary>Managers and finance read the whole programme.</summary>
     public bool ReadsEverything => Role is Role.Manager or Role.Finance;

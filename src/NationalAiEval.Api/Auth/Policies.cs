@@ -29,6 +29,16 @@ public static class Policies
     /// <summary>Any valid key.</summary>
     public const string AnyKey = "any-key";
 
+    /// <summary>
+    /// Key management (create, list, read, revoke, and rotating any key): a manager key, with its current secret. A secret
+    /// that was rotated out keeps working on data during its grace period, but may not manage keys: rotation exists to
+    /// retire a leaked secret, and the holder of the old one must not be able to take the key back.
+    /// </summary>
+    public const string KeyAdmin = "key-admin";
+
+    /// <summary>Rotating the calling key itself: any key, with its current secret (see <see cref="KeyAdmin"/>).</summary>
+    public const string KeySelf = "key-self";
+
     public static void Register(AuthorizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -39,11 +49,21 @@ public static class Policies
         Add(options, AllocationReader, Role.Manager, Role.Finance, Role.Team, Role.Provider);
         Add(options, UsageWriter, Role.Manager, Role.Provider);
         Add(options, AnyKey, Role.Manager, Role.Finance, Role.Team, Role.Provider);
+        Add(options, KeyAdmin, currentSecretOnly: true, Role.Manager);
+        Add(options, KeySelf, currentSecretOnly: true, Role.Manager, Role.Finance, Role.Team, Role.Provider);
     }
 
-    private static void Add(AuthorizationOptions options, string name, params Role[] roles) =>
-        options.AddPolicy(name, policy => policy
-            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-            .RequireAuthenticatedUser()
-            .RequireRole(roles.Select(r => r.ToString().ToLowerInvariant())));
+    private static void Add(AuthorizationOptions options, string name, params Role[] roles) => Add(options, name, currentSecretOnly: false, roles);
+
+    private static void Add(AuthorizationOptions options, string name, bool currentSecretOnly, params Role[] roles) =>
+        options.AddPolicy(name, policy =>
+        {
+            policy.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireRole(roles.Select(r => r.ToString().ToLowerInvariant()));
+            if (currentSecretOnly)
+            {
+                policy.RequireAssertion(context => !context.User.HasClaim(Caller.RetiredSecretClaim, "true"));
+            }
+        });
 }

@@ -1,6 +1,6 @@
 namespace NationalAiEval.Api.Auth;
 
-/// <summary>The four kinds of API key (DESIGN section 6).</summary>
+/// <summary>The four kinds of API key (api-docs/DEFINITIONS.md#isolation).</summary>
 public enum Role
 {
     Manager,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.FileProviders;
+using NationalAiEval.Api.Infrastructure.Http;
 
 namespace NationalAiEval.Api.Dashboard;
 
@@ -9,10 +10,6 @@ namespace NationalAiEval.Api.Dashboard;
 /// </summary>
 public static class DashboardSetup
 {
-    /// <summary>Scripts only from this service; no framing; the key never leaves in a referrer.</summary>
-    private const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
     public static void UseDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -24,7 +21,7 @@ public static class DashboardSetup
             OnPrepareResponse = context =>
             {
                 var headers = context.Context.Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = SecurityHeaders.ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
                 headers.CacheControl = "no-cache";

@@ -16,7 +16,7 @@ namespace NationalAiEval.Api.DataGrants;
 
 /// <summary>
 /// Drawdowns against the data grant. Each posts a data usage entry to the ledger in the same transaction; a drawdown
-/// larger than what remains is refused, and after an elimination nothing remains to draw (DESIGN rule 5).
+/// larger than what remains is refused, and after an elimination nothing remains to draw (api-docs/DEFINITIONS.md#elimination).
 /// </summary>
 public sealed class DrawdownBook(Db db, IClock clock, ProgrammeSettings programme, LedgerWriter ledger, AuditLog audit)
 {

@@ -3,8 +3,9 @@ using NodaTime;
 namespace NationalAiEval.Api.Demo;
 
 /// <summary>
-/// The demo programme of DOMAIN-FACTS.md: five leased pools, stage 2 from 2026-01-16 with three original teams and
-/// the re-challenge team Motif Technologies joining on 2026-02-20, and an allocation plan that gives every team
+/// The demo programme, modelled on the public story of Korea's sovereign AI foundation model programme: five leased
+/// pools, stage 2 from 2026-01-16 with three original teams and the re-challenge team Motif Technologies joining on
+/// 2026-02-20, and an allocation plan that gives every team
 /// exactly its entitlement. Lease dates are inclusive Seoul dates (a lease "to 2026-06-30" ends at 2026-07-01 00:00).
 /// </summary>
 public static class DemoData

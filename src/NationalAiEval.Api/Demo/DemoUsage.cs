@@ -71,6 +71,7 @@ public static class DemoUsage
     {
         var running = end > now;
         var until = running ? now : end;
-        return new IncomingUsage(externalId, account, Unix.Seconds(start), running ? null : Unix.Seconds(end), Unix.Seconds(until), gpus);
+        return new IncomingUsage(externalId, account, Unix.Seconds(start), running ? null : Unix.Seconds(end), Unix.Seconds(until), gpus,
+            UsageOrigin.JsonRecord(0, endGiven: !running));
     }
 }

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Weights;
+using NationalAiEval.Core.Codes;
 using NationalAiEval.Core.Units;
 using NodaTime;
 using NodaTime.Text;
@@ -19,9 +19,11 @@ namespace NationalAiEval.Api.Enforcement;
 /// usage the association has accrued, so the script resets that usage (<c>RawUsage=0</c>) first: the limit then
 /// counts from now, while this service keeps the history. A team with nothing remaining, or with no current window,
 /// gets a limit of 0. An account used on several pools gets the whole remainder on each; overuse across pools is
-/// caught by reconciliation's "entitlement exceeded" flag.
+/// caught by reconciliation's "entitlement exceeded" flag. The script is meant to be run by a shell: every name in it
+/// follows its grammar to the true end of the text and is single-quoted, so nothing stored can split a command across
+/// lines or add one (a mapping stored before the grammars were strict is skipped with a comment).
 /// </summary>
-public sealed partial class SlurmLimits(Db db, IClock clock)
+public sealed class SlurmLimits(Db db, IClock clock)
 {
     private static readonly Sql MappedAccounts = Sql.Portable("""
         SELECT a.account, t.id AS team_id, t.code AS team FROM scheduler_account a JOIN team t ON t.id = a.team_id
@@ -40,9 +42,9 @@ public sealed partial class SlurmLimits(Db db, IClock clock)
 
     public async Task<string> ScriptAsync(string poolCode, string? cluster, Caller caller, CancellationToken cancellationToken)
     {
-        if (cluster is not null && !ClusterPattern().IsMatch(cluster))
+        if (cluster is not null && !SlurmNames.IsCluster(cluster))
         {
-            throw Problems.Validation("cluster", "must be a Slurm cluster name: 1-64 letters, digits, '_' or '-'.");
+            throw Problems.Validation("cluster", $"must be a Slurm cluster name: {SlurmNames.ClusterRule}.");
         }
 
         var now = Unix.Now(clock);
@@ -50,18 +52,24 @@ public sealed partial class SlurmLimits(Db db, IClock clock)
         var pool = await PoolStore.FindVisibleAsync(session, poolCode, caller, cancellationToken);
         var weight = (await WeightStore.LoadScheduleAsync(session, cancellationToken)).PerMilleAt(pool.GpuModel, now)
             ?? throw Problems.Unprocessable("no-weight", "No equivalence weight now.", $"GPU model {pool.GpuModel} has no weight in force.");
-        var where = cluster is null ? string.Empty : $" cluster={cluster}";
+        var where = cluster is null ? string.Empty : $" cluster={Quoted(cluster)}";
         var script = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"# NationalAiEval GPU limits for pool {pool.Code} ({pool.GpuModel}, {weight} per-mille of B200) at {InstantPattern.ExtendedIso.Format(now)}.")
+            .AppendLine(CultureInfo.InvariantCulture, $"# NationalAiEval GPU limits for pool {OneLine(pool.Code)} ({OneLine(pool.GpuModel)}, {weight} per-mille of B200) at {InstantPattern.ExtendedIso.Format(now)}.")
             .AppendLine("# Each account may use its team's remaining entitlement, in this pool's GPU-minutes. RawUsage is reset first, so the limit counts from now.");
         foreach (var account in await session.QueryAsync<AccountRow>(MappedAccounts, new { PoolId = pool.Id }, cancellationToken))
         {
+            if (!SchedulerAccount.IsValid(account.Account))
+            {
+                script.AppendLine(CultureInfo.InvariantCulture, $"# skipped a mapped account whose name is not {SchedulerAccount.Rule}: correct its mapping");
+                continue;
+            }
+
             var participation = (await session.QueryAsync<ParticipationRow>(CurrentParticipation, new { account.TeamId, NowUnix = Unix.Seconds(now) }, cancellationToken))
                 .FirstOrDefault();
             long minutes = 0;
             if (participation is null)
             {
-                script.AppendLine(CultureInfo.InvariantCulture, $"# {account.Account} -> {account.Team}: no participation window contains now");
+                script.AppendLine(CultureInfo.InvariantCulture, $"# {account.Account} -> {OneLine(account.Team)}: no participation window contains now");
             }
             else
             {
@@ -69,18 +77,24 @@ public sealed partial class SlurmLimits(Db db, IClock clock)
                 var remaining = Math.Max(0, participation.EntitlementMilliEghS - used);
                 minutes = remaining / weight / 60;
                 script.AppendLine(CultureInfo.InvariantCulture,
-                    $"# {account.Account} -> {account.Team} ({participation.Stage}): {GpuTime.ToEquivalentGpuHours(remaining).ToString(CultureInfo.InvariantCulture)} equivalent GPU-hours remaining");
+                    $"# {account.Account} -> {OneLine(account.Team)} ({OneLine(participation.Stage)}): {GpuTime.ToEquivalentGpuHours(remaining).ToString(CultureInfo.InvariantCulture)} equivalent GPU-hours remaining");
             }
 
-            script.AppendLine(CultureInfo.InvariantCulture, $"sacctmgr -i modify account where name={account.Account}{where} set RawUsage=0")
-                .AppendLine(CultureInfo.InvariantCulture, $"sacctmgr -i modify account where name={account.Account}{where} set GrpTRESMins=gres/gpu={minutes}");
+            script.AppendLine(CultureInfo.InvariantCulture, $"sacctmgr -i modify account where name={Quoted(account.Account)}{where} set RawUsage=0")
+                .AppendLine(CultureInfo.InvariantCulture, $"sacctmgr -i modify account where name={Quoted(account.Account)}{where} set GrpTRESMins=gres/gpu={minutes}");
         }
 
         return script.ToString();
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ClusterPattern();
+    /// <summary>Text in a comment line: a code stored before the grammars were strict cannot end the comment early.</summary>
+    private static string OneLine(string text) => PlainText.IsClean(text) ? text : "(a name with control characters)";
+
+    /// <summary>One shell word: names reach here only by their grammars, which hold no quote, space or control character.</summary>
+    private static string Quoted(string name) =>
+        name.Contains('\'', StringComparison.Ordinal) || !PlainText.IsClean(name) || name.Any(char.IsWhiteSpace)
+            ? throw new InvalidOperationException("A name with a quote, a space or a control character reached a Slurm command.")
+            : $"'{name}'";
 
     private sealed class AccountRow
     {

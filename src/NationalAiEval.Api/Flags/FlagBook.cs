@@ -151,7 +151,7 @@ public sealed class FlagBook(Db db, IClock clock, AuditLog audit)
             Amount, Unit, Unit switch
             {
                 FlagWriter.MilliEghSecondsUnit => GpuTime.ToEquivalentGpuHours(Amount),
-                FlagWriter.GpusUnit => null,
+                FlagWriter.GpusUnit or FlagWriter.RecordsUnit => null,
                 _ => GpuTime.ToGpuHours(Amount),
             }, Krw, Detail,
             Unix.Instant(OpenedUnix), Unix.Instant(UpdatedUnix), Optional(AcknowledgedUnix), AcknowledgedBy, Acknowledgement,

@@ -42,9 +42,15 @@ public static class FlagKinds
     /// <summary>A stage whose leases cannot give every active team its entitlement (forecast job, from the planner).</summary>
     public const string LeaseShortfall = "lease-shortfall";
 
+    /// <summary>
+    /// A usage record reconciliation could not count (it breaks the intake bounds, or counting it failed): it counts
+    /// nothing until a manager corrects or voids it, or its provider sends a version that can be counted.
+    /// </summary>
+    public const string QuarantinedRecord = "quarantined-record";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         UnmappedAccount, OutsideWindow, AfterEnd, NoAllocation, Overuse, EntitlementExceeded, IdleCapacity, AllocatedUnused, UsageExceedsCapacity,
-        ForecastUnallocated, LeaseExpiry, EntitlementAtRisk, LeaseShortfall,
+        ForecastUnallocated, LeaseExpiry, EntitlementAtRisk, LeaseShortfall, QuarantinedRecord,
     };
 }

@@ -27,6 +27,9 @@ public sealed class FlagWriter(IClock clock)
     /// <summary>A count of GPUs, for conditions about capacity rather than time (a lease ending).</summary>
     public const string GpusUnit = "gpus";
 
+    /// <summary>A count of usage records, for conditions about a record rather than an amount of time (a quarantined record).</summary>
+    public const string RecordsUnit = "records";
+
     private static readonly Sql LiveOfKind = Sql.Portable("SELECT cause_key FROM flag WHERE kind = @Kind AND status <> 'resolved'");
 
     private static readonly Sql Live = Sql.Portable(

@@ -11,7 +11,7 @@ using NodaTime.Text;
 namespace NationalAiEval.Api.Flags;
 
 /// <summary>
-/// The flags reconciliation raises (DESIGN section 7): re-evaluated, after each batch, for every team, pool and UTC day
+/// The flags reconciliation raises (api-docs/DEFINITIONS.md#flags): re-evaluated, after each batch, for every team, pool and UTC day
 /// whose facts the batch changed, every unmapped account it touched, and every participation it charged.
 /// Hourly facts judge hourly: "overuse" is more GPU-seconds in an hour than the team's allocations held in it.
 /// </summary>

@@ -1,5 +1,6 @@
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Weights;
 using NationalAiEval.Core.Idle;
 using NationalAiEval.Core.Usage;
@@ -11,9 +12,11 @@ namespace NationalAiEval.Api.Idle;
 /// <summary>
 /// Keeps the hourly idle facts in step with their sources: every complete hour from the first lease on, and every
 /// range a change marked stale. A pool-range is recomputed whole (deleted and rewritten) in one transaction together
-/// with consuming its marks, so running twice, or on two instances, gives the same facts.
+/// with consuming its marks, so running twice, or on two instances, gives the same facts. Only hours inside the pool's
+/// lease cover (its leases widened by the intake tolerance, <see cref="LeaseCover"/>) are computed: usage can lie
+/// nowhere else, so the work is bounded by the leases a manager recorded, never by the dates a provider sent.
 /// </summary>
-public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings)
+public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings, IntakeLimits limits)
 {
     public const string WatermarkName = "detect-idle:computed-until";
 
@@ -134,7 +137,12 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings)
 
         long hours = 0;
         var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
-        foreach (var (from, to) in Merge(ranges.Where(r => r.To > r.From)))
+        var cover = await LeaseCovers.LoadAsync(session, pool.Id, limits.LeaseToleranceSeconds, cancellationToken);
+        var inCover = ranges.Where(r => r.To > r.From)
+            .SelectMany(r => cover.Clip(r.From, r.To))
+            .Select(r => (From: HourlyBuckets.HourOf(r.From), To: Math.Min(current, HourlyBuckets.HourOf(r.To - 1) + HourlyBuckets.HourSeconds)))
+            .Where(r => r.To > r.From);
+        foreach (var (from, to) in Merge(inCover))
         {
             hours += await ComputeAsync(session, pool, from, to, weights, cancellationToken);
             var days = new { PoolId = pool.Id, FromDay = from - (from % Day), ToDay = to % Day == 0 ? to : to - (to % Day) + Day };

@@ -8,7 +8,7 @@ public static class KeysEndpoints
 {
     public static void MapKeys(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/keys").WithTags("Keys").RequireAuthorization(Policies.Manager);
+        var group = app.MapGroup("/api/v1/keys").WithTags("Keys").RequireAuthorization(Policies.KeyAdmin);
 
         group.MapPost("/", async Task<Created<CreatedKey>> (CreateKeyRequest request, Caller caller, ApiKeys keys, CancellationToken ct) =>
             {
@@ -38,11 +38,12 @@ public static class KeysEndpoints
             .WithName("GetMe")
             .WithSummary("The calling key: its id, name, role, team and pools (never its secret).");
 
-        // Any key may rotate itself (automation renewing its own secret); managers may rotate any key.
+        // Any key may rotate itself (automation renewing its own secret); managers may rotate any key. Never with a
+        // secret that was rotated out (Policies.KeySelf): the holder of a retired secret cannot take the key back.
         app.MapPost("/api/v1/keys/{id}/rotation", async Task<Ok<CreatedKey>> (string id, RotateKeyRequest? request, Caller caller, ApiKeys keys, CancellationToken ct) =>
                 TypedResults.Ok(await keys.RotateAsync(id, request ?? new RotateKeyRequest(null), caller, ct)))
             .WithTags("Keys")
-            .RequireAuthorization(Policies.AnyKey)
+            .RequireAuthorization(Policies.KeySelf)
             .WithName("RotateKey")
             .WithSummary("A new secret for the key (shown once); the old one keeps working for graceMinutes (default a day), then stops. A key may rotate itself; managers any key.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);

@@ -8,7 +8,7 @@ namespace NationalAiEval.Api.Ledger;
 
 /// <summary>
 /// Appends ledger entries inside the caller's transaction. An entry whose source was already posted is skipped,
-/// so re-running whatever posted it never counts twice (DESIGN rule 6). Entries are never updated or deleted.
+/// so re-running whatever posted it never counts twice (api-docs/DEFINITIONS.md#ledger). Entries are never updated or deleted.
 /// </summary>
 public sealed class LedgerWriter(IClock clock)
 {

@@ -156,7 +156,7 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
     }
 
     /// <summary>
-    /// Ends a participation at <c>effectiveAt</c> (DESIGN rule 5): allocations that start later are removed, those
+    /// Ends a participation at <c>effectiveAt</c> (api-docs/DEFINITIONS.md#elimination): allocations that start later are removed, those
     /// running are cut there, the GPU balance is forfeited and the undrawn data grant cancelled.
     /// </summary>
     public async Task<ParticipationEnded> EndAsync(

@@ -11,7 +11,7 @@ using NodaTime.Text;
 namespace NationalAiEval.Api.Periods;
 
 /// <summary>
-/// Closes months (DESIGN rule 9). Closing freezes the month's cells, and with them the adjustments that have built up
+/// Closes months (api-docs/DEFINITIONS.md#closed-months). Closing freezes the month's cells, and with them the adjustments that have built up
 /// for earlier closed months, so that its report never changes again: whatever arrives later for it is reported as an
 /// adjustment in the first open month. Months close in order, once each.
 /// </summary>

@@ -5,7 +5,7 @@ using NodaTime.Text;
 namespace NationalAiEval.Api.Periods;
 
 /// <summary>
-/// Calendar months of the programme's zone (DESIGN section 10, "Months"), written yyyy-MM. Seoul's offset is whole
+/// Calendar months of the programme's zone (api-docs/DEFINITIONS.md#months-and-hours), written yyyy-MM. Seoul's offset is whole
 /// hours, so a month is a whole number of the UTC hours the facts are kept in.
 /// </summary>
 public static class ProgrammeMonths

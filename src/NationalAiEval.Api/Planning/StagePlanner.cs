@@ -14,7 +14,7 @@ using NodaTime;
 namespace NationalAiEval.Api.Planning;
 
 /// <summary>
-/// The planner for a stage (DESIGN section 5): whether the equal promise can be kept, a plan that keeps it, what-ifs,
+/// The planner for a stage (api-docs/DEFINITIONS.md#planner): whether the equal promise can be kept, a plan that keeps it, what-ifs,
 /// and committing a previewed plan. Plans start at the next whole hour (or a what-if's <c>asOf</c>); what the
 /// participations were allocated before that is kept and counted as received.
 /// </summary>

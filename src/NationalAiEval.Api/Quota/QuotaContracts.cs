@@ -20,7 +20,7 @@ public sealed record QuotaForecast(
     QuotaStatus Status);
 
 /// <summary>
-/// A team's position in one stage (DESIGN section 10): <see cref="RemainingGpuHours"/> is entitlement minus used, what
+/// A team's position in one stage (api-docs/DEFINITIONS.md#remaining): <see cref="RemainingGpuHours"/> is entitlement minus used, what
 /// the team may still consume; <see cref="StillToAllocateGpuHours"/> is entitlement minus allocated, what the manager
 /// must still plan. Neither is derived from the other. <see cref="AllocatedAheadGpuHours"/> is allocated from now on.
 /// </summary>

@@ -20,10 +20,13 @@ public sealed class ReconciliationData
 
     private static readonly Sql Teams = Sql.Portable("SELECT id, code FROM team");
 
+    private static readonly Sql LeaseLines = Sql.Portable("SELECT pool_id, gpus, start_unix, end_unix FROM lease_line");
+
     private ReconciliationData(
         Dictionary<(long PoolId, string Account), long> mappings, ILookup<long, PayingParticipation> participations,
-        Dictionary<long, (string Code, string GpuModel)> pools, Dictionary<long, string> teams, WeightSchedule weights)
+        Dictionary<long, (string Code, string GpuModel)> pools, Dictionary<long, string> teams, WeightSchedule weights, Dictionary<long, long> peaks)
     {
+        PeakGpus = peaks;
         MappedTeams = mappings;
         ParticipationsByTeam = participations;
         PoolsById = pools;
@@ -41,6 +44,9 @@ public sealed class ReconciliationData
 
     public WeightSchedule Weights { get; }
 
+    /// <summary>The most GPUs each pool leases at once (<see cref="LeaseCover.PeakGpus"/>); a pool without a lease is absent.</summary>
+    public Dictionary<long, long> PeakGpus { get; }
+
     public static async Task<ReconciliationData> LoadAsync(DbSession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -50,7 +56,10 @@ public sealed class ReconciliationData
             .ToLookup(p => p.TeamId, p => new PayingParticipation(p.ParticipationId, p.WindowStartUnix, p.WindowEndUnix, p.EndedUnix));
         var pools = (await session.QueryAsync<PoolRow>(Pools, cancellationToken: cancellationToken)).ToDictionary(p => p.Id, p => (p.Code, p.GpuModel));
         var teams = (await session.QueryAsync<TeamRow>(Teams, cancellationToken: cancellationToken)).ToDictionary(t => t.Id, t => t.Code);
-        return new ReconciliationData(mappings, participations, pools, teams, await WeightStore.LoadScheduleAsync(session, cancellationToken));
+        var peaks = (await session.QueryAsync<LeaseLineRow>(LeaseLines, cancellationToken: cancellationToken))
+            .GroupBy(l => l.PoolId)
+            .ToDictionary(g => g.Key, g => LeaseCover.Of(g.Select(l => new LeaseSpan(l.Gpus, l.StartUnix, l.EndUnix)), 0).PeakGpus);
+        return new ReconciliationData(mappings, participations, pools, teams, await WeightStore.LoadScheduleAsync(session, cancellationToken), peaks);
     }
 
     /// <summary>How a team's GPU-seconds in an hour are charged, and how many milli-EGH-seconds they are worth there.</summary>
@@ -87,6 +96,14 @@ public sealed class ReconciliationData
         public long Id { get; init; }
         public string Code { get; init; } = string.Empty;
         public string GpuModel { get; init; } = string.Empty;
+    }
+
+    private sealed class LeaseLineRow
+    {
+        public long PoolId { get; init; }
+        public long Gpus { get; init; }
+        public long StartUnix { get; init; }
+        public long EndUnix { get; init; }
     }
 
     private sealed class TeamRow

@@ -11,7 +11,7 @@ namespace NationalAiEval.Api.Stages;
 
 /// <summary>
 /// Stages and their terms: duration, entitlement in equivalent GPU-hours and data grant. The terms are frozen at the
-/// first admission, because every participation must be granted the same (DESIGN rule 1).
+/// first admission, because every participation must be granted the same (api-docs/DEFINITIONS.md#equal-entitlement).
 /// </summary>
 public sealed class StageStore(Db db, IClock clock, ProgrammeSettings programme, AuditLog audit)
 {

@@ -16,12 +16,14 @@ public static class UsageEndpoints
         var group = app.MapGroup("/api/v1/pools/{pool}/usage").WithTags("Usage");
 
         group.MapPost("/", async Task<Ok<IngestionSummary>> (
-                string pool, UsageBatchRequest request, Caller caller, PoolStore pools, UsageWriter writer, IClock clock, CancellationToken ct) =>
+                string pool, HttpRequest http, Caller caller, PoolStore pools, UsageWriter writer, IClock clock, CancellationToken ct) =>
             {
                 await pools.EnsureVisibleAsync(pool, caller, ct);
+                var request = await JsonBody.ReadAsync<UsageBatchRequest>(http, ct);
                 var records = UsageValidation.Validate(request, clock.GetCurrentInstant());
                 return TypedResults.Ok(await writer.WriteAsync(pool, records, "json", caller, ct));
             })
+            .Accepts<UsageBatchRequest>("application/json")
             .RequireAuthorization(Policies.UsageWriter)
             .WithName("IngestUsage").WithSummary("Report usage records for a pool (provider of the pool, or manager); idempotent on externalId.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
@@ -42,10 +44,9 @@ public static class UsageEndpoints
                     parsed = await ParseSacctAsync(reader, zone, ct);
                 }
 
-                var records = SacctRecords(parsed, clock.GetCurrentInstant());
-                var summary = await writer.WriteAsync(pool, records, "sacct", caller, ct);
+                var summary = await writer.WriteAsync(pool, SacctRecords(parsed), "sacct", caller, ct);
                 return TypedResults.Ok(new SacctIngestionSummary(summary.Received, summary.Inserted, summary.Updated, summary.Unchanged, summary.Stale,
-                    parsed.StepLines, parsed.NotStarted, parsed.WithoutGpus));
+                    summary.Overridden, parsed.StepLines, parsed.NotStarted, parsed.WithoutGpus));
             })
             .Accepts<string>("text/plain")
             .WithMetadata(LimitsSetup.UploadMetadata.Instance)
@@ -90,21 +91,18 @@ public static class UsageEndpoints
         }
     }
 
-    /// <summary>Jobs become records; a job twice in one text must say the same both times.</summary>
-    private static List<IncomingUsage> SacctRecords(SacctParseResult parsed, Instant now)
+    /// <summary>
+    /// Jobs become records; a job twice in one text must say the same both times. The intake bounds (time range, no
+    /// future, duration, leases, GPUs, account grammar) are the writer's, as for every format.
+    /// </summary>
+    private static List<IncomingUsage> SacctRecords(SacctParseResult parsed)
     {
-        var latest = now + UsageValidation.AllowedClockSkew;
         var byId = new Dictionary<string, (SacctJob Job, IncomingUsage Record)>(StringComparer.Ordinal);
         foreach (var job in parsed.Jobs)
         {
-            if (job.CountedUntil > latest)
-            {
-                throw Problems.MalformedLine(job.LineNumber, $"job {job.JobId} runs until {job.CountedUntil}, in the future: is timeZone right?");
-            }
-
             var record = new IncomingUsage(job.ExternalId, job.Account, Unix.Seconds(job.Start), job.End is { } end ? Unix.Seconds(end) : null,
-                Unix.Seconds(job.CountedUntil), job.Gpus);
-            if (byId.TryGetValue(job.ExternalId, out var earlier) && earlier.Record != record)
+                Unix.Seconds(job.CountedUntil), job.Gpus, UsageOrigin.TextLine(job.LineNumber));
+            if (byId.TryGetValue(job.ExternalId, out var earlier) && !earlier.Record.SameValues(record))
             {
                 throw Problems.MalformedLine(job.LineNumber, $"job {job.JobId} appears again with other values (first on line {earlier.Job.LineNumber}).");
             }

@@ -1,18 +1,17 @@
 using NationalAiEval.Api.Infrastructure.Http;
-using NationalAiEval.Core.Codes;
 using NodaTime;
 
 namespace NationalAiEval.Api.Usage;
 
 /// <summary>
-/// Checks a JSON batch record by record and names each fault by its index (<c>records[12].end</c>). Usage may not
-/// lie in the future beyond a small clock skew: a provider cannot report what has not happened yet.
+/// Reads a JSON batch record by record and names each fault by its index (<c>records[12].end</c>): the shape of each
+/// record (required fields, instants on whole seconds, one record per id). The rules every format shares (bounds on
+/// time, duration, GPUs, names) are applied by the writer through <see cref="Core.Usage.UsageBounds"/>.
 /// </summary>
 public static class UsageValidation
 {
     public const int MaxRecords = 50_000;
-    public const long MaxGpus = 100_000;
-    public static readonly Duration AllowedClockSkew = Duration.FromMinutes(15);
+    public const long MaxGpus = 1_000_000;
 
     public static IReadOnlyList<IncomingUsage> Validate(UsageBatchRequest request, Instant now)
     {
@@ -31,7 +30,6 @@ public static class UsageValidation
             v.ThrowIfInvalid();
         }
 
-        var latest = now + AllowedClockSkew;
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var incoming = new List<IncomingUsage>(records.Count);
         for (var i = 0; i < records.Count; i++)
@@ -50,27 +48,19 @@ public static class UsageValidation
                 v.Add($"{field}.externalId", $"appears twice in this request (also records[{seen[externalId]}]).");
             }
 
-            if (!SchedulerAccount.IsValid(record.Account))
+            if (record.Account is null)
             {
-                v.Add($"{field}.account", $"must be {SchedulerAccount.Rule}.");
+                v.Add($"{field}.account", "is required.");
             }
 
             var gpus = v.Range(record.Gpus, $"{field}.gpus", 1, MaxGpus);
             var start = v.Instant(record.Start, $"{field}.start");
             Instant? end = record.End is null ? null : v.Instant(record.End, $"{field}.end");
-            var until = end ?? (record.MeasuredAt is null ? now : v.Instant(record.MeasuredAt, $"{field}.measuredAt"));
-            if (until < start)
-            {
-                v.Add(end is null ? $"{field}.measuredAt" : $"{field}.end", "may not be before start.");
-            }
-
-            if (until > latest)
-            {
-                v.Add(end is null ? $"{field}.measuredAt" : $"{field}.end", $"lies in the future ({until}); usage can only be reported once it has happened.");
-            }
-
+            // measuredAt is read (and checked) whenever it is sent; it counts only for a record without an end.
+            Instant? measured = record.MeasuredAt is null ? null : v.Instant(record.MeasuredAt, $"{field}.measuredAt");
+            var until = end ?? measured ?? now;
             incoming.Add(new IncomingUsage(externalId, record.Account ?? string.Empty, Unix.Seconds(start), end is { } e ? Unix.Seconds(e) : null,
-                Unix.Seconds(until), gpus));
+                Unix.Seconds(until), gpus, UsageOrigin.JsonRecord(i, end is not null)));
         }
 
         v.ThrowIfInvalid();

@@ -3,7 +3,9 @@ using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Pools;
+using NationalAiEval.Core.Usage;
 using NationalAiEval.Core.Utilisation;
+using NodaTime;
 
 namespace NationalAiEval.Api.Utilisation;
 
@@ -11,9 +13,10 @@ namespace NationalAiEval.Api.Utilisation;
 /// Stores GPU utilisation readings of a pool, each attributed to the team whose work it was: through <c>hpc_job</c>, the
 /// Slurm job reported for that pool and running at that moment, whose account is mapped to a team; otherwise through
 /// <c>namespace</c>, looked up in the pool's account mappings like a scheduler account. A reading nobody can be found
-/// for is kept without a team; it does not count towards any team's low utilisation.
+/// for is kept without a team; it does not count towards any team's low utilisation. Readings must lie inside the pool's
+/// lease cover and not in the future (<see cref="UsageBounds.CheckInstant"/>), or the scrape is refused naming the line.
 /// </summary>
-public sealed class DcgmWriter(Db db)
+public sealed class DcgmWriter(Db db, IClock clock, IntakeLimits limits)
 {
     private static readonly Sql Accounts = Sql.Portable("SELECT account, team_id FROM scheduler_account WHERE pool_id = @PoolId");
 
@@ -43,6 +46,18 @@ public sealed class DcgmWriter(Db db)
             return new DcgmIngestionSummary(0, 0, 0, 0, 0, scrape.OtherSamples);
         }
 
+        var cover = await LeaseCovers.LoadAsync(session, pool.Id, limits.LeaseToleranceSeconds, cancellationToken);
+        var now = clock.GetCurrentInstant();
+        var faults = scrape.Readings
+            .Select(r => (Reading: r, Why: UsageBounds.CheckInstant(r.AtUnix, cover, limits, now)))
+            .Where(f => f.Why is not null)
+            .Select(f => ($"line {f.Reading.LineNumber}", $"The sample cannot be stored: {f.Why}", (int?)f.Reading.LineNumber))
+            .ToList();
+        if (faults.Count > 0)
+        {
+            throw Problems.RefusedRecords(faults);
+        }
+
         var from = scrape.Readings.Min(r => r.AtUnix);
         var to = scrape.Readings.Max(r => r.AtUnix);
         var accounts = (await session.QueryAsync<AccountRow>(Accounts, new { PoolId = pool.Id }, cancellationToken))
@@ -65,7 +80,7 @@ public sealed class DcgmWriter(Db db)
             }, cancellationToken);
         }
 
-        await IdleDirty.MarkAsync(session, pool.Id, from, to + 1, cancellationToken);
+        await IdleDirty.MarkHoursAsync(session, pool.Id, scrape.Readings.Select(r => r.AtUnix), cancellationToken);
         await session.CommitAsync(cancellationToken);
         var count = scrape.Readings.Count;
         return new DcgmIngestionSummary(count, inserted, count - inserted, attributed, count - attributed, scrape.OtherSamples);

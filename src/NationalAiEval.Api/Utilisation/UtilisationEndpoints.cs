@@ -15,7 +15,7 @@ public static class UtilisationEndpoints
     public static void MapUtilisation(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/pools/{pool}/usage/dcgm", async Task<Ok<DcgmIngestionSummary>> (
-                string pool, string? scrapedAt, HttpRequest http, Caller caller, PoolStore pools, DcgmWriter writer, IClock clock, CancellationToken ct) =>
+                string pool, string? scrapedAt, HttpRequest http, Caller caller, PoolStore pools, DcgmWriter writer, CancellationToken ct) =>
             {
                 await pools.EnsureVisibleAsync(pool, caller, ct);
                 var v = new Validator();
@@ -39,7 +39,7 @@ public static class UtilisationEndpoints
                     }
                 }
 
-                var scrape = Read(text, scraped is { } at ? Unix.Seconds(at) : null, clock.GetCurrentInstant());
+                var scrape = Read(text, scraped is { } at ? Unix.Seconds(at) : null);
                 return TypedResults.Ok(await writer.WriteAsync(pool, scrape, caller, ct));
             })
             .Accepts<string>("text/plain")
@@ -60,24 +60,16 @@ public static class UtilisationEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static DcgmScrape Read(string text, long? scrapedAtUnix, Instant now)
+    /// <summary>The text's readings; the bounds every intake shares (time, leases) are the writer's.</summary>
+    private static DcgmScrape Read(string text, long? scrapedAtUnix)
     {
-        DcgmScrape scrape;
         try
         {
-            scrape = DcgmReadings.Read(PrometheusText.Parse(text), scrapedAtUnix);
+            return DcgmReadings.Read(PrometheusText.Parse(text), scrapedAtUnix);
         }
         catch (PrometheusFormatException ex)
         {
             throw Problems.MalformedLine(ex.LineNumber, ex.Reason);
         }
-
-        var latest = Unix.Seconds(now + UsageValidation.AllowedClockSkew);
-        if (scrape.Readings.FirstOrDefault(r => r.AtUnix > latest) is { } future)
-        {
-            throw Problems.MalformedLine(future.LineNumber, $"the sample is dated {Unix.Instant(future.AtUnix)}, in the future.");
-        }
-
-        return scrape;
     }
 }

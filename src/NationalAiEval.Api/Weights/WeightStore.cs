@@ -14,7 +14,7 @@ namespace NationalAiEval.Api.Weights;
 
 /// <summary>
 /// Versioned equivalence weights. A new version may start today or later, never earlier: usage already normalised
-/// keeps the weight that was in force (DESIGN section 10, "changing a weight never rewrites the past").
+/// keeps the weight that was in force (api-docs/DEFINITIONS.md#weights: a weight never rewrites the past).
 /// </summary>
 public sealed class WeightStore(Db db, IClock clock, ProgrammeSettings programme, AuditLog audit)
 {

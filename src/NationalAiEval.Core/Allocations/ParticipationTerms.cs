@@ -9,7 +9,7 @@ public enum ParticipationStatus
     Withdrawn,
 }
 
-/// <summary>What an allocation for one participation must respect (DESIGN rule 4).</summary>
+/// <summary>What an allocation for one participation must respect (api-docs/DEFINITIONS.md#eligibility).</summary>
 public sealed record ParticipationTerms(
     Interval Window,
     Instant? EligibleFrom,

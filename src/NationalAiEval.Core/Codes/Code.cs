@@ -13,6 +13,6 @@ public static partial class Code
 
     public static bool IsValid(string? code) => code is not null && CodePattern().IsMatch(code);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]\\z", RegexOptions.CultureInvariant)]
     private static partial Regex CodePattern();
 }

@@ -11,6 +11,6 @@ public static partial class GpuModel
 
     public static string Normalise(string model) => model.Trim().ToUpperInvariant();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex ModelPattern();
 }

@@ -9,6 +9,6 @@ public static partial class SchedulerAccount
 
     public static bool IsValid(string? account) => account is not null && AccountPattern().IsMatch(account);
 
-    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex AccountPattern();
 }

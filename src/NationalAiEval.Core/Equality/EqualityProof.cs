@@ -7,7 +7,7 @@ public sealed record EqualityVerdict(
     bool AllEqual, bool EntitlementsEqual, bool DataGrantsEqual, bool DurationsEqual, IReadOnlyList<string> Discrepancies);
 
 /// <summary>
-/// The ledger invariant behind DESIGN rules 1 and 2: every participation of a stage was granted exactly the stage's
+/// The ledger invariant behind api-docs/DEFINITIONS.md#equal-entitlement: every participation of a stage was granted exactly the stage's
 /// entitlement and data grant, and has a window of exactly the stage's duration in days.
 /// </summary>
 public static class EqualityProof

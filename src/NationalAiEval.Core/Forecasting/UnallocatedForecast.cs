@@ -1,6 +1,6 @@
 namespace NationalAiEval.Core.Forecasting;
 
-/// <summary>Why leased capacity will sit unallocated (DESIGN rule 5 and section 7, "forecast").</summary>
+/// <summary>Why leased capacity will sit unallocated (api-docs/DEFINITIONS.md#forecast).</summary>
 public enum UnallocatedCause
 {
     /// <summary>A team's end (elimination or withdrawal) gave back GPUs it held, inside its window: re-plan them.</summary>

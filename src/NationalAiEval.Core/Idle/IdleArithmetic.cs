@@ -22,7 +22,7 @@ public sealed record HourBreakdown(
     IReadOnlyList<TeamBreakdown> Teams);
 
 /// <summary>
-/// DESIGN section 10, "Idle per pool and hour": Idle = L - U; allocated-unused = sum of max(0, A_i - U_i), capped at
+/// api-docs/DEFINITIONS.md#idle-split: Idle = L - U; allocated-unused = sum of max(0, A_i - U_i), capped at
 /// Idle; unallocated = Idle - allocated-unused. When a cap binds, the teams' parts are scaled down by largest remainder,
 /// so they still add up exactly. Prices: used capacity is taken from the cheapest lines first, then allocated-unused,
 /// and unallocated capacity is priced at the dearest lines: the conservative figure for finance.

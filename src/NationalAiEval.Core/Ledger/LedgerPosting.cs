@@ -18,6 +18,6 @@ public enum LedgerKind
 
 /// <summary>
 /// One append-only ledger entry to be written for a participation. <see cref="Source"/> names what caused it and is
-/// unique: posting the same source twice is a no-op (DESIGN rule 6).
+/// unique: posting the same source twice is a no-op (api-docs/DEFINITIONS.md#ledger).
 /// </summary>
 public sealed record LedgerPosting(LedgerResource Resource, LedgerKind Kind, long Amount, string Source, string? Reason = null);

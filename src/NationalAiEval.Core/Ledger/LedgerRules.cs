@@ -5,7 +5,7 @@ public static class LedgerRules
 {
     /// <summary>
     /// Admission grants the stage's entitlement, never an amount derived from the join date: equal entitlement
-    /// (DESIGN rule 1) is the same number for every participation, late or not.
+    /// (api-docs/DEFINITIONS.md#equal-entitlement) is the same number for every participation, late or not.
     /// </summary>
     public static IReadOnlyList<LedgerPosting> AdmissionGrants(long participationId, long entitlementMilliEghSeconds, long dataGrantKrw) =>
     [
@@ -15,7 +15,7 @@ public static class LedgerRules
 
     /// <summary>
     /// On elimination or withdrawal the GPU balance is forfeited, leaving it exactly zero, and the undrawn data grant
-    /// is cancelled; data already drawn stays with the team (DESIGN rule 5). A zero forfeit is still posted so that
+    /// is cancelled; data already drawn stays with the team (api-docs/DEFINITIONS.md#elimination). A zero forfeit is still posted so that
     /// later corrections have one entry to adjust.
     /// </summary>
     public static IReadOnlyList<LedgerPosting> ClosingForfeits(long participationId, string cause, long gpuBalance, long dataBalance) =>

@@ -4,7 +4,7 @@ using NodaTime;
 namespace NationalAiEval.Core.Planning;
 
 /// <summary>
-/// The equal-share planner (DESIGN section 5). The problem is a flow network: each participation draws equivalent
+/// The equal-share planner (api-docs/DEFINITIONS.md#planner). The problem is a flow network: each participation draws equivalent
 /// GPU-time (in milli-EGH) from the (pool, segment) cells its window, eligibility and exclusions allow; a cell holds
 /// its free GPUs times its hours times its weight. OR-Tools solves it: the largest equal share by bisection over
 /// max-flow feasibility, the bottlenecks from the minimum cut at the entitlement, the cheapest extra lease lines and

@@ -1,6 +1,6 @@
 namespace NationalAiEval.Core.Reports;
 
-/// <summary>The three places a leased GPU-second can go (DESIGN section 10, "Idle per pool and hour").</summary>
+/// <summary>The three places a leased GPU-second can go (api-docs/DEFINITIONS.md#idle-split).</summary>
 public enum WasteCause
 {
     Used,

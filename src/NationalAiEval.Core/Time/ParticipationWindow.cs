@@ -3,7 +3,7 @@ using NodaTime;
 namespace NationalAiEval.Core.Time;
 
 /// <summary>
-/// A participation's window is <c>[join 00:00, join + duration 00:00)</c> in the stage's time zone (DESIGN rule 2).
+/// A participation's window is <c>[join 00:00, join + duration 00:00)</c> in the stage's time zone (api-docs/DEFINITIONS.md#windows).
 /// Equal duration means an equal number of calendar days; in a zone with daylight saving the elapsed hours
 /// of two equal windows can differ by the hour that the clocks moved.
 /// </summary>

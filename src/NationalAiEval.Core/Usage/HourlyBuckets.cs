@@ -4,7 +4,7 @@ namespace NationalAiEval.Core.Usage;
 public readonly record struct HourAmount(long HourUnix, long GpuSeconds);
 
 /// <summary>
-/// Cuts usage into UTC hours (DESIGN section 10): a 4-GPU job from 10:30 to 12:15 gives 7,200, 14,400 and 3,600
+/// Cuts usage into UTC hours (api-docs/DEFINITIONS.md#months-and-hours): a 4-GPU job from 10:30 to 12:15 gives 7,200, 14,400 and 3,600
 /// GPU-seconds. Exact integers, so the buckets always add up to the whole.
 /// </summary>
 public static class HourlyBuckets

@@ -1,4 +1,6 @@
 using System.Globalization;
+using NationalAiEval.Core.Codes;
+using NationalAiEval.Core.Time;
 using NodaTime;
 using NodaTime.Text;
 
@@ -16,7 +18,8 @@ namespace NationalAiEval.Core.Usage;
 /// <item>a running job (<c>End=Unknown</c>) counts up to <c>ElapsedRaw</c> at capture.</item>
 /// </list>
 /// A job is identified by cluster (when the column is there), JobID and start, because JobIDs repeat after a
-/// cluster's accounting database is reset (DESIGN section 10).
+/// cluster's accounting database is reset (api-docs/DEFINITIONS.md#job-identity). Job ids and cluster names are read
+/// by their grammar (<see cref="SlurmNames"/>); the bounds every intake shares are applied when the jobs are stored.
 /// </summary>
 public static class SacctParser
 {
@@ -151,7 +154,7 @@ public static class SacctParser
         }
 
         var parsed = SlurmTime.Parse(value);
-        if (!parsed.Success)
+        if (!parsed.Success || SupportedRange.NamesHour24(value))
         {
             throw new SacctFormatException(lineNumber, $"{column} '{value}' is not a Slurm time (yyyy-MM-ddTHH:mm:ss, Unknown or None).");
         }
@@ -198,9 +201,9 @@ public static class SacctParser
             var lineNumber = _lineNumber;
             var fields = header.Split(line, lineNumber);
             var jobId = fields[header.JobId].Trim();
-            if (jobId.Length == 0 || jobId.Length > 64 || jobId.Any(char.IsWhiteSpace))
+            if (!SlurmNames.IsJobId(jobId))
             {
-                throw new SacctFormatException(lineNumber, $"JobID '{jobId}' is not a Slurm job id.");
+                throw new SacctFormatException(lineNumber, $"JobID is not {SlurmNames.JobIdRule}.");
             }
 
             if (jobId.Contains('.', StringComparison.Ordinal))
@@ -235,6 +238,11 @@ public static class SacctParser
                 : header.Elapsed is { } readable ? ElapsedSeconds(fields[readable], lineNumber) : null;
             var counted = CountedUntil(start.Value, end, elapsed, lineNumber);
             var cluster = header.Cluster is { } c ? fields[c].Trim() : string.Empty;
+            if (cluster.Length > 0 && !SlurmNames.IsCluster(cluster))
+            {
+                throw new SacctFormatException(lineNumber, $"Cluster must be {SlurmNames.ClusterRule}.");
+            }
+
             var externalId = (cluster.Length > 0 ? cluster + "/" : string.Empty)
                 + jobId + "@" + InstantPattern.ExtendedIso.Format(start.Value);
             var state = header.State is { } s ? fields[s].Trim() : string.Empty;

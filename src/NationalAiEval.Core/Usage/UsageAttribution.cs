@@ -16,7 +16,7 @@ public enum HourAttribution
 }
 
 /// <summary>
-/// Which participation pays for a team's usage in a UTC hour (DESIGN section 10): the one whose window contains the
+/// Which participation pays for a team's usage in a UTC hour (api-docs/DEFINITIONS.md#who-pays): the one whose window contains the
 /// hour's start. Windows begin at midnight in the stage's zone, a whole UTC hour in Asia/Seoul, so a bucket never
 /// straddles a window's edge there. An elimination cuts at its instant's hour: the hour in which it takes effect is
 /// no longer charged.

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using NationalAiEval.Core.Codes;
+using NationalAiEval.Core.Time;
 
 namespace NationalAiEval.Core.Utilisation;
 
@@ -18,7 +21,7 @@ public sealed record DcgmScrape(IReadOnlyList<GpuReading> Readings, int OtherSam
 /// useful work than <c>DCGM_FI_DEV_GPU_UTIL</c> (a percentage of time any kernel ran). A sample without its own
 /// timestamp takes the scrape's.
 /// </summary>
-public static class DcgmReadings
+public static partial class DcgmReadings
 {
     public const string GpuUtil = "DCGM_FI_DEV_GPU_UTIL";
     public const string EngineActive = "DCGM_FI_PROF_GR_ENGINE_ACTIVE";
@@ -77,24 +80,56 @@ public static class DcgmReadings
 
         var at = sample.TimestampMilliseconds is { } ms ? Math.DivRem(ms, 1000).Quotient : scrapedAtUnix
             ?? throw new PrometheusFormatException(line, "the sample has no timestamp; give the scrape time as scrapedAt.");
-        return new GpuReading(line, GpuOf(sample), at, (long)Math.Round(percent * 1000, MidpointRounding.AwayFromZero),
-            Label(sample, "hpc_job"), Label(sample, "namespace") ?? Label(sample, "exported_namespace"));
+        if (at < SupportedRange.EarliestUnix || at >= SupportedRange.LatestUnix)
+        {
+            throw new PrometheusFormatException(line, $"the sample's timestamp must lie between {SupportedRange.Earliest} and {SupportedRange.Latest}.");
+        }
+
+        var job = Label(sample, "hpc_job");
+        if (job is not null && !SlurmNames.IsJobId(job))
+        {
+            throw new PrometheusFormatException(line, $"label 'hpc_job' must be {SlurmNames.JobIdRule}.");
+        }
+
+        var space = Label(sample, "namespace") ?? Label(sample, "exported_namespace");
+        if (space is not null && !SchedulerAccount.IsValid(space))
+        {
+            throw new PrometheusFormatException(line, $"label 'namespace' must be {SchedulerAccount.Rule}.");
+        }
+
+        return new GpuReading(line, GpuOf(sample), at, (long)Math.Round(percent * 1000, MidpointRounding.AwayFromZero), job, space);
     }
 
-    /// <summary>The UUID names a GPU for good; without it, the host and the index on it do.</summary>
+    /// <summary>The UUID names a GPU for good; without it, the host and the index on it do. Both by their grammar, as they are stored.</summary>
     private static string GpuOf(MetricSample sample)
     {
         if (Label(sample, "UUID") is { } uuid)
         {
-            return uuid;
+            return GpuUuid().IsMatch(uuid)
+                ? uuid
+                : throw new PrometheusFormatException(sample.LineNumber, "label 'UUID' must be 1-128 letters, digits, '-', '_', '.' or ':' (for example GPU-5d2a...).");
         }
 
         var host = Label(sample, "Hostname") ?? Label(sample, "hostname");
         var index = Label(sample, "gpu");
-        return host is not null && index is not null
+        if (host is null || index is null)
+        {
+            throw new PrometheusFormatException(sample.LineNumber, "the sample names no GPU: it needs a UUID label, or Hostname (or hostname) and gpu labels.");
+        }
+
+        return HostName().IsMatch(host) && GpuIndex().IsMatch(index)
             ? $"{host}/{index}"
-            : throw new PrometheusFormatException(sample.LineNumber, "the sample names no GPU: it needs a UUID label, or Hostname (or hostname) and gpu labels.");
+            : throw new PrometheusFormatException(sample.LineNumber, "labels 'Hostname' and 'gpu' must be a host name (1-253 letters, digits, '.', '_' or '-') and a GPU index (digits).");
     }
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex GpuUuid();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,253}\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex HostName();
+
+    [GeneratedRegex("^[0-9]{1,4}\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex GpuIndex();
 
     private static string? Label(MetricSample sample, string name) =>
         sample.Labels.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

@@ -40,10 +40,14 @@ public sealed class PrometheusFormatException : FormatException
 /// <summary>
 /// Reads the Prometheus text exposition format (version 0.0.4), as NVIDIA's DCGM exporter serves it:
 /// <c># HELP</c>/<c># TYPE</c> comments, and <c>name{label="value",...} value [timestamp-ms]</c> lines. Label values may
-/// hold escaped quotes, backslashes and newlines. Every line is checked; the first bad one is named.
+/// hold escaped quotes and backslashes; a label value is at most <see cref="MaxLabelValueLength"/> characters and holds
+/// no control characters (an escaped newline included) or bidirectional overrides. Every line is checked; the first
+/// bad one is named.
 /// </summary>
 public static class PrometheusText
 {
+    public const int MaxLabelValueLength = 1024;
+
     public static IEnumerable<MetricSample> Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -83,6 +87,11 @@ public static class PrometheusText
                 Expect(line, ref position, '=', lineNumber);
                 SkipSpaces(line, ref position);
                 var value = ReadQuoted(line, ref position, lineNumber);
+                if (value.Length > MaxLabelValueLength || !Codes.PlainText.IsClean(value))
+                {
+                    throw new PrometheusFormatException(lineNumber, $"label '{label}' must be at most {MaxLabelValueLength} characters and {Codes.PlainText.Rule}.");
+                }
+
                 if (!labels.TryAdd(label, value))
                 {
                     throw new PrometheusFormatException(lineNumber, $"label '{label}' appears twice.");

@@ -5,7 +5,7 @@ namespace NationalAiEval.Core.Weights;
 
 /// <summary>
 /// The versioned equivalence weights of every GPU model. Usage at instant t is normalised with the weight in
-/// force at t (DESIGN section 10), so an amount over a span that crosses a weight change is integrated piecewise.
+/// force at t (api-docs/DEFINITIONS.md#weights), so an amount over a span that crosses a weight change is integrated piecewise.
 /// </summary>
 public sealed class WeightSchedule
 {

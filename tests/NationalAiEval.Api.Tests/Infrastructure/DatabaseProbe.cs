@@ -19,6 +19,19 @@ public static class DatabaseProbe
         return (await session.QueryAsync<T>(Sql.Portable(sql), parameters)).ToList();
     }
 
+    /// <summary>
+    /// Writes to the service's database behind its back: how tests stand up data that an older version (or a bug) could
+    /// store and today's API refuses, such as a record stored before the intake bounds existed.
+    /// </summary>
+    public static async Task<int> WriteBehindTheApiAsync(this TestApp app, string sql, object? parameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using var session = await app.Services.GetRequiredService<Db>().WriteAsync();
+        var rows = await session.ExecuteAsync(Sql.Portable(sql), parameters);
+        await session.CommitAsync();
+        return rows;
+    }
+
     /// <summary>Row counts of every table: equal before and after means a refused request wrote nothing.</summary>
     public static async Task<Dictionary<string, long>> RowCountsAsync(this TestApp app)
     {

@@ -9,7 +9,7 @@ namespace NationalAiEval.Api.Tests.Infrastructure;
 /// and B (tb), an allocation and an overuse of team A on pool P (so a flag about it), a key per kind of caller, and a
 /// revoked manager key. Route patterns are filled with team A's and pool P's resources.
 /// </summary>
-public sealed record SecurityFixture(Dictionary<string, string> Secrets, long AllocationId, long FlagId, string TeamAKeyId)
+public sealed record SecurityFixture(Dictionary<string, string> Secrets, long AllocationId, long FlagId, string TeamAKeyId, long RecordId)
 {
     public static async Task<SecurityFixture> BuildAsync(TestApp app, Programme programme)
     {
@@ -25,6 +25,7 @@ public sealed record SecurityFixture(Dictionary<string, string> Secrets, long Al
         await (await manager.PostRecordsAsync("pp", UsageReports.Job("j1", "acct-a", "2026-02-02T00:00:00Z", "2026-02-02T02:00:00Z", 4))).ExpectAsync(HttpStatusCode.OK);
         await manager.ReconcileAsync();
         var flag = (await (await manager.GetAsync("/api/v1/flags?kind=overuse")).ExpectAsync(HttpStatusCode.OK)).Items().First();
+        var record = (await (await manager.GetAsync("/api/v1/pools/pp/usage/records?externalId=j1")).ExpectAsync(HttpStatusCode.OK)).Items().Single();
 
         var secrets = new Dictionary<string, string>
         {
@@ -39,10 +40,10 @@ public sealed record SecurityFixture(Dictionary<string, string> Secrets, long Al
         var revoked = await (await manager.PostJsonAsync("/api/v1/keys", new { name = "revoked", role = "manager" })).ExpectAsync(HttpStatusCode.Created);
         await (await manager.DeleteAsync($"/api/v1/keys/{revoked.GetProperty("key").Text("id")}")).ExpectAsync(HttpStatusCode.OK);
         secrets["revoked"] = revoked.Text("secret");
-        return new SecurityFixture(secrets, allocation.Long("id"), flag.Long("id"), teamA.GetProperty("key").Text("id"));
+        return new SecurityFixture(secrets, allocation.Long("id"), flag.Long("id"), teamA.GetProperty("key").Text("id"), record.Long("id"));
     }
 
-    /// <summary>A route pattern with team A's and pool P's values: stage st, team ta, pool pp, account acct-a, January, detect-idle.</summary>
+    /// <summary>A route pattern with team A's and pool P's values: stage st, team ta, pool pp, account acct-a, January, detect-idle, job j1's record.</summary>
     public string Fill(string pattern)
     {
         ArgumentNullException.ThrowIfNull(pattern);
@@ -50,6 +51,7 @@ public sealed record SecurityFixture(Dictionary<string, string> Secrets, long Al
         {
             _ when pattern.StartsWith("/api/v1/allocations", StringComparison.Ordinal) => AllocationId.ToString(CultureInfo.InvariantCulture),
             _ when pattern.StartsWith("/api/v1/flags", StringComparison.Ordinal) => FlagId.ToString(CultureInfo.InvariantCulture),
+            _ when pattern.Contains("/usage/records/", StringComparison.Ordinal) => RecordId.ToString(CultureInfo.InvariantCulture),
             _ => TeamAKeyId,
         };
         return pattern.Replace("{stage}", "st", StringComparison.Ordinal).Replace("{team}", "ta", StringComparison.Ordinal)

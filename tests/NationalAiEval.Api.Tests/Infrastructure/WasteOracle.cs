@@ -1,7 +1,7 @@
 namespace NationalAiEval.Api.Tests.Infrastructure;
 
 /// <summary>
-/// The waste figures of one pool recomputed from its raw inputs, hour by hour, straight from DESIGN section 10, with
+/// The waste figures of one pool recomputed from its raw inputs, hour by hour, straight from api-docs/DEFINITIONS.md#idle-split, with
 /// nothing of the service's code: an independent check of the report. Times are unix seconds.
 /// </summary>
 public static class WasteOracle

@@ -4,7 +4,7 @@ namespace NationalAiEval.Api.Infrastructure.Hosting;
 
 /// <summary>
 /// Programme-wide settings. The programme's zone reads weights' effective dates and is the default zone of new
-/// stages (DESIGN section 4: Asia/Seoul unless configured).
+/// stages (Asia/Seoul unless configured; api-docs/DEFINITIONS.md#months-and-hours).
 /// </summary>
 public sealed record ProgrammeSettings(DateTimeZone TimeZone)
 {

@@ -66,7 +66,9 @@ public static class ServiceSetup
         services.AddSingleton<AllocationBook>();
         services.AddSingleton<QuotaCache>();
         services.AddSingleton<QuotaReader>();
+        services.AddSingleton(IntakeSettings.FromConfiguration(configuration));
         services.AddSingleton<UsageWriter>();
+        services.AddSingleton<UsageRecordBook>();
         services.AddSingleton<StagePlanner>();
         services.AddSingleton<SlurmLimits>();
         services.AddSingleton<DrawdownBook>();
@@ -74,6 +76,7 @@ public static class ServiceSetup
         services.AddSingleton<FlagWriter>();
         services.AddSingleton<UsageFlags>();
         services.AddSingleton<FlagBook>();
+        services.AddSingleton<RecordQuarantine>();
         services.AddSingleton<UsageReconciler>();
         services.AddTransient<ReconcileUsageJob>();
         services.AddSingleton(IdleSettings.FromConfiguration(configuration));
@@ -106,11 +109,13 @@ public static class ServiceSetup
     public static void UseNationalAiEval(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDashboard();
         app.UseTimeLimits();
         app.UseAuthentication();
+        app.UseAuthenticationBeforeMediaType();
         app.UseLimits();
         app.UseAuthorization();
         app.UseOpenApiDocument();
@@ -125,6 +130,7 @@ public static class ServiceSetup
         app.MapAllocations();
         app.MapQuota();
         app.MapUsageIngestion();
+        app.MapUsageRecords();
         app.MapTeamUsage();
         app.MapUtilisation();
         app.MapReports();

@@ -12,7 +12,8 @@ namespace NationalAiEval.Api.Infrastructure.Hosting;
 /// code in Main, so that building the app alone (tests, OpenAPI generation) has no side effects.
 /// </summary>
 public sealed class StartupTasks(
-    Migrator migrator, DemoLoader demo, ReadinessState readiness, IConfiguration configuration, IRecurringJobManager recurringJobs) : IHostedService
+    Migrator migrator, DemoLoader demo, ReadinessState readiness, IConfiguration configuration, IRecurringJobManager recurringJobs,
+    RecordQuarantine quarantine, ILogger<StartupTasks> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -23,6 +24,13 @@ public sealed class StartupTasks(
         }
 
         migrator.Migrate();
+
+        // Records stored before the intake bounds existed (or before one was tightened) wait to be quarantined.
+        var outOfBounds = await quarantine.RecheckStoredAsync(cancellationToken);
+        if (outOfBounds > 0)
+        {
+            logger.LogWarning("{Records} stored usage records break the intake bounds; reconciliation will quarantine them", outOfBounds);
+        }
         if (loadDemo)
         {
             await demo.LoadAsync(cancellationToken);

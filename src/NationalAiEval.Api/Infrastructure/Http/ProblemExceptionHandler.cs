@@ -21,6 +21,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             ProblemException known => known.Problem,
             BadHttpRequestException badRequest => FromBadRequest(badRequest),
             JsonException json => FromJson(json),
+
+            // A form read without a form body (Hangfire's dashboard posts forms): the client's fault, not ours.
+            InvalidOperationException form when form.Message.StartsWith("Incorrect Content-Type", StringComparison.Ordinal) =>
+                Problems.UnsupportedMediaType("application/x-www-form-urlencoded", "This address reads a form; send the body as application/x-www-form-urlencoded.").Problem,
             System.Data.Common.DbException db when IsUniqueViolation(db) => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
@@ -124,6 +128,11 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         if (exception.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
         {
             return "is not a field of this request.";
+        }
+
+        if (exception.Message.Contains("Duplicate property", StringComparison.OrdinalIgnoreCase))
+        {
+            return "appears more than once in its object; send each field once.";
         }
 
         var match = ConvertedTo().Match(exception.Message);

@@ -61,7 +61,6 @@ public static class Problems
         return new ProblemException(problem);
     }
 
-    /// <summary>400 for text input (sacct) with the line at fault, as a field <c>line N</c> and an extension <c>line</c>.</summary>
     /// <summary>
     /// Problems the framework writes itself (an unknown route, a wrong method, a body over the size limit) get this
     /// service's stable types and plain titles, like every other problem.
@@ -85,13 +84,41 @@ public static class Problems
         };
     }
 
-    public static ProblemException MalformedLine(int line, string message)
+    /// <summary>400 for text input (sacct, DCGM) with the line at fault, as a field <c>line N</c> and an extension <c>line</c>.</summary>
+    public static ProblemException MalformedLine(int line, string message) => Lines(Validation($"line {line}", message), line);
+
+    /// <summary>
+    /// 400 for an upload with records that break the intake rules, each named as the client wrote it (a JSON field path,
+    /// or <c>line N</c> of a text, which then also makes it a malformed-line problem naming the first such line).
+    /// At most <see cref="MaxNamedFaults"/> are named, so that a bad upload of a million lines gets a bounded answer.
+    /// </summary>
+    public static ProblemException RefusedRecords(IReadOnlyList<(string Key, string Message, int? Line)> faults)
     {
-        var problem = Validation($"line {line}", message).Problem;
+        ArgumentNullException.ThrowIfNull(faults);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var group in faults.Take(MaxNamedFaults).GroupBy(f => f.Key, StringComparer.Ordinal))
+        {
+            errors[group.Key] = [.. group.Select(f => f.Message)];
+        }
+
+        if (faults.Count > MaxNamedFaults)
+        {
+            errors["records"] = [$"{faults.Count - MaxNamedFaults} more faults are not listed; correct these and send again."];
+        }
+
+        var problem = Validation(errors);
+        return faults[0].Line is { } line ? Lines(problem, line) : problem;
+    }
+
+    public const int MaxNamedFaults = 100;
+
+    private static ProblemException Lines(ProblemException validation, int line)
+    {
+        var problem = validation.Problem;
         problem.Type = TypePrefix + "malformed-line";
         problem.Title = "A line of the text cannot be read; nothing was stored.";
         problem.Extensions["line"] = line;
-        return new ProblemException(problem);
+        return validation;
     }
 
     public static ProblemException UnsupportedMediaType(string expected, string detail) =>

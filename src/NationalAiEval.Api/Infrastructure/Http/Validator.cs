@@ -1,3 +1,5 @@
+using NationalAiEval.Core.Codes;
+using NationalAiEval.Core.Time;
 using NodaTime;
 using NodaTime.Text;
 
@@ -9,11 +11,11 @@ namespace NationalAiEval.Api.Infrastructure.Http;
 /// </summary>
 public sealed class Validator
 {
-    /// <summary>Instants are accepted from 2000 to 2100: earlier or later is a typo, not a lease.</summary>
-    public static readonly Instant EarliestInstant = NodaTime.Instant.FromUtc(2000, 1, 1, 0, 0);
-    public static readonly Instant LatestInstant = NodaTime.Instant.FromUtc(2100, 1, 1, 0, 0);
-    public static readonly LocalDate EarliestDate = new(2000, 1, 1);
-    public static readonly LocalDate LatestDate = new(2099, 12, 31);
+    /// <summary>Instants are accepted from 2000 to 2100 (<see cref="SupportedRange"/>): earlier or later is a typo, not a lease.</summary>
+    public static readonly Instant EarliestInstant = SupportedRange.Earliest;
+    public static readonly Instant LatestInstant = SupportedRange.Latest;
+    public static readonly LocalDate EarliestDate = SupportedRange.EarliestDate;
+    public static readonly LocalDate LatestDate = SupportedRange.LatestDate;
 
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
@@ -51,6 +53,7 @@ public sealed class Validator
         return value ?? string.Empty;
     }
 
+    /// <summary>A name or one-line text: required, bounded, with no control or bidirectional override characters.</summary>
     public string Text(string? value, string field, int maxLength = 200)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -64,14 +67,25 @@ public sealed class Validator
             Add(field, $"may be at most {maxLength} characters.");
         }
 
+        if (!PlainText.IsClean(value))
+        {
+            Add(field, $"{PlainText.Rule}.");
+        }
+
         return value.Trim();
     }
 
+    /// <summary>Free text (a reason, a description): optional, bounded, may run over several lines.</summary>
     public string? OptionalText(string? value, string field, int maxLength = 1000)
     {
         if (value is not null && value.Length > maxLength)
         {
             Add(field, $"may be at most {maxLength} characters.");
+        }
+
+        if (!PlainText.IsClean(value, allowLineBreaks: true))
+        {
+            Add(field, $"{PlainText.MultiLineRule}.");
         }
 
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
@@ -140,7 +154,7 @@ public sealed class Validator
         }
 
         var parsed = InstantPattern.ExtendedIso.Parse(text);
-        if (!parsed.Success)
+        if (!parsed.Success || SupportedRange.NamesHour24(text))
         {
             Add(field, "must be an ISO-8601 UTC instant, for example 2026-02-20T00:00:00Z.");
             return null;
