@@ -178,7 +178,7 @@ public abstract class IdleTests(DatabaseKind kind) : ApiTest(kind)
         await DetectIdleAsync();
 
         Assert.Equal((4L, 4L, 3L, 1L, 1L), (first.Long("readings"), first.Long("inserted"), first.Long("attributed"), first.Long("unattributed"), first.Long("otherSamples")));
-        Assert.Equal((0L, 4L), (again.Long("inserted"), again.Long("duplicates")));
+        Assert.Equal((0L, 4L, 0L, 0L), (again.Long("inserted"), again.Long("duplicates"), again.Long("attributed"), again.Long("unattributed")));
         var teams = await App.QueryAsync<(string Gpu, string? Team)>(
             "SELECT s.gpu, t.code FROM utilisation_sample s LEFT JOIN team t ON t.id = s.team_id ORDER BY s.gpu");
         Assert.Equal([("GPU-0", "ta"), ("GPU-1", "ta"), ("GPU-2", "tb"), ("GPU-3", null)], teams);
@@ -187,6 +187,50 @@ public abstract class IdleTests(DatabaseKind kind) : ApiTest(kind)
         var hour = (await (await Manager.GetAsync("/api/v1/pools/p8/utilisation?from=2026-03-01T12:00:00Z&to=2026-03-01T13:00:00Z&granularity=hour"))
             .ExpectAsync(HttpStatusCode.OK)).GetProperty("total");
         Assert.Equal((2m, 1m), (hour.Decimal("usedGpuHours"), hour.Decimal("lowUtilisationGpuHours")));
+    }
+
+    [Fact]
+    public async Task LowUtilisation_IsExactAcrossHours_NotTruncatedToWholeGpuSeconds()
+    {
+        await SetUpAsync();
+        var provider = await App.ClientAsync("provider", null, "p8");
+
+        // In each of three hours, one of ta's seven readings is low: a seventh of its 7,200 GPU-seconds, 1,028.571... each.
+        var lines = Enumerable.Range(13, 3).SelectMany(hour => Enumerable.Range(0, 7).Select(i =>
+            $"DCGM_FI_DEV_GPU_UTIL{{UUID=\"GPU-0\",hpc_job=\"4312\"}} {(i == 0 ? 10 : 90)} {Instant.FromUtc(2026, 3, 1, hour, i * 5).ToUnixTimeMilliseconds()}"));
+        await (await provider.PostRawAsync("/api/v1/pools/p8/usage/dcgm", string.Join("\n", lines) + "\n", "text/plain")).ExpectAsync(HttpStatusCode.OK);
+        await DetectIdleAsync();
+
+        var total = (await (await Manager.GetAsync("/api/v1/pools/p8/utilisation?from=2026-03-01T13:00:00Z&to=2026-03-01T16:00:00Z&granularity=hour"))
+            .ExpectAsync(HttpStatusCode.OK)).GetProperty("total");
+        Assert.Equal(decimal.Round(3m * 7_200 / 7 / 3_600, 6), total.Decimal("lowUtilisationGpuHours"));
+    }
+
+    [Fact]
+    public async Task ReadingsThatArriveBeforeTheirJob_AreAttributedWhenItsRecordIsCounted()
+    {
+        await SetUpAsync();
+        var provider = await App.ClientAsync("provider", null, "p8");
+        const string early = """
+            DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-0",Hostname="node-1",hpc_job="777"} 10
+            DCGM_FI_DEV_GPU_UTIL{gpu="1",UUID="GPU-1",Hostname="node-1",hpc_job="777"} 10
+            """;
+
+        var sent = await (await provider.PostRawAsync("/api/v1/pools/p8/usage/dcgm?scrapedAt=2026-03-01T22:00:30Z", early, "text/plain")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal((2L, 0L, 2L), (sent.Long("inserted"), sent.Long("attributed"), sent.Long("unattributed")));
+
+        // Job 777's sacct line arrives later; the next reconciliation attributes the waiting readings to its team.
+        await (await provider.PostSacctAsync("p8", "JobID|Account|AllocTRES|Start|End|State\n777|acct-b|gres/gpu=2|2026-03-01T22:00:00|2026-03-01T23:00:00|COMPLETED\n"))
+            .ExpectAsync(HttpStatusCode.OK);
+        await Manager.ReconcileAsync();
+        await DetectIdleAsync();
+
+        var teams = await App.QueryAsync<string?>("SELECT t.code FROM utilisation_sample s LEFT JOIN team t ON t.id = s.team_id WHERE s.at_unix >= @From",
+            new { From = Instant.FromUtc(2026, 3, 1, 22, 0).ToUnixTimeSeconds() });
+        Assert.Equal(["tb", "tb"], teams);
+        var hour = (await (await Manager.GetAsync("/api/v1/pools/p8/utilisation?from=2026-03-01T22:00:00Z&to=2026-03-01T23:00:00Z&granularity=hour"))
+            .ExpectAsync(HttpStatusCode.OK)).GetProperty("total");
+        Assert.Equal((2m, 2m), (hour.Decimal("usedGpuHours"), hour.Decimal("lowUtilisationGpuHours")));
     }
 
     [Theory]

@@ -60,6 +60,7 @@ public abstract class ParticipationsTests(DatabaseKind kind) : ApiTest(kind)
         var past = await (await Programme.AllocateAsync("st", "ta", "p8", 2, "2026-01-16T00:00:00Z", "2026-02-01T00:00:00Z")).ExpectAsync(HttpStatusCode.Created);
         var running = await (await Programme.AllocateAsync("st", "ta", "p8", 2, "2026-02-01T00:00:00Z", "2026-04-01T00:00:00Z")).ExpectAsync(HttpStatusCode.Created);
         var future = await (await Programme.AllocateAsync("st", "ta", "p8", 2, "2026-05-01T00:00:00Z", "2026-06-01T00:00:00Z")).ExpectAsync(HttpStatusCode.Created);
+        App.Clock.Reset(NodaTime.Instant.FromUtc(2026, 3, 1, 0, 0));
 
         var ended = await (await Manager.PostJsonAsync("/api/v1/stages/st/participations/ta/elimination", new { effectiveAt = "2026-03-01T00:00:00Z", reason = "evaluation" }))
             .ExpectAsync(HttpStatusCode.OK);
@@ -76,6 +77,36 @@ public abstract class ParticipationsTests(DatabaseKind kind) : ApiTest(kind)
         var ledger = await (await Manager.GetAsync("/api/v1/teams/ta/ledger")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(0, ledger.Items().Where(e => e.Text("resource") == "gpu").Sum(e => e.Long("amount")));
         Assert.Equal(0, ledger.Items().Where(e => e.Text("resource") == "data").Sum(e => e.Long("amount")));
+    }
+
+    [Fact]
+    public async Task AnEndRecordedAhead_TakesEffectAtItsInstant_TheDataGrantAndTheForfeitIncluded()
+    {
+        await Programme.SmallProgrammeAsync("ta");
+        App.Clock.Reset(NodaTime.Instant.FromUtc(2026, 1, 20, 0, 0));
+        var drawdowns = "/api/v1/stages/st/participations/ta/drawdowns";
+        await (await Manager.PostJsonAsync("/api/v1/stages/st/participations/ta/withdrawal", new { effectiveAt = "2026-01-23T00:00:00Z" })).ExpectAsync(HttpStatusCode.OK);
+
+        // Three days before it takes effect: the team may still draw on its grant, and nothing is forfeited yet.
+        await (await Manager.PostJsonAsync(drawdowns, new { amountKrw = 100_000_000, vendor = "AI Hub", description = "corpus", drawnOn = "2026-01-20" }))
+            .ExpectAsync(HttpStatusCode.Created);
+        var before = Assert.Single((await (await Manager.GetAsync("/api/v1/teams/ta/quota")).ExpectAsync(HttpStatusCode.OK)).Items("stages"));
+        Assert.Equal(2_700_000_000, before.GetProperty("dataGrant").Long("remainingKrw"));
+        Assert.NotEqual("ended", before.GetProperty("forecast").Text("status"));
+        var ledger = await (await Manager.GetAsync("/api/v1/teams/ta/ledger")).ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(ledger.Items(), e => e.Text("kind") == "forfeit");
+
+        // Once it has taken effect: the grant is closed, and the next reconciliation run posts the forfeits.
+        App.Clock.Reset(NodaTime.Instant.FromUtc(2026, 1, 24, 0, 0));
+        var after = Assert.Single((await (await Manager.GetAsync("/api/v1/teams/ta/quota")).ExpectAsync(HttpStatusCode.OK)).Items("stages"));
+        Assert.Equal(("ended", 0m, 0L), (after.GetProperty("forecast").Text("status"), after.Decimal("remainingGpuHours"), after.GetProperty("dataGrant").Long("remainingKrw")));
+        await (await Manager.PostJsonAsync(drawdowns, new { amountKrw = 1, vendor = "X", description = "late", drawnOn = "2026-01-22" }))
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "amountKrw");
+        await Manager.ReconcileAsync();
+        ledger = await (await Manager.GetAsync("/api/v1/teams/ta/ledger")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, ledger.Items().Where(e => e.Text("resource") == "gpu").Sum(e => e.Long("amount")));
+        Assert.Equal(0, ledger.Items().Where(e => e.Text("resource") == "data").Sum(e => e.Long("amount")));
+        Assert.Equal(-2_700_000_000, ledger.Items().Single(e => e.Text("resource") == "data" && e.Text("kind") == "forfeit").Long("amount"));
     }
 
     [Fact]

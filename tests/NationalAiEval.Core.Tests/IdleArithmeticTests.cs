@@ -40,7 +40,7 @@ public sealed class IdleArithmeticTests
     public Property TheIdentity_HoldsForAnyHour() =>
         Prop.ForAll(Lines(), Teams(), Gen.Choose(0, 20_000).Select(x => (long)x).ToArbitrary(), (lines, teams, unmapped) =>
         {
-            var hour = IdleArithmetic.Break(lines, teams, unmapped, unmapped / 3);
+            var hour = IdleArithmetic.Break(lines, teams, unmapped, unmapped * 1_000_000 / 3);
             var independentLeasedMoney = lines.Sum(l => l.GpuSeconds * l.KrwPerGpuHour);
             return hour.Leased == hour.Used + hour.AllocatedUnused + hour.Unallocated
                 && hour.LeasedKrwNumerator == hour.UsedKrwNumerator + hour.AllocatedUnusedKrwNumerator + hour.UnallocatedKrwNumerator
@@ -49,7 +49,8 @@ public sealed class IdleArithmeticTests
                 && hour.Teams.Sum(t => t.AllocatedUnused) == hour.AllocatedUnused
                 && hour.Teams.Sum(t => t.UsedKrwNumerator) <= hour.UsedKrwNumerator
                 && hour.Teams.All(t => t.Used >= 0 && t.AllocatedUnused >= 0 && t.AllocatedUnused <= Math.Max(0, t.Allocated - teams.Single(x => x.TeamId == t.TeamId).UsedGpuSeconds))
-                && hour.LowUtilisation <= hour.Used
+                && hour.LowUtilisationMicro <= hour.Used * 1_000_000
+                && hour.LowUtilisationMicro == hour.Teams.Sum(t => t.LowUtilisationMicro) + Math.Min(unmapped * 1_000_000 / 3, (hour.Used - hour.Teams.Sum(t => t.Used)) * 1_000_000)
                 && hour.AllocatedUnused == Math.Min(hour.Leased - hour.Used, teams.Sum(t => Math.Max(0, t.AllocatedGpuSeconds - t.UsedGpuSeconds)));
         });
 
@@ -64,6 +65,21 @@ public sealed class IdleArithmeticTests
                 : parts.Sum() == total && parts.Zip(weights).All(p => Math.Abs((decimal)p.First - ((decimal)p.Second * total / sum)) < 1);
         });
 
+    /// <summary>The outside check's case: low utilisation kept exact (in millionths) and rounded once, not truncated hour by hour.</summary>
+    [Fact]
+    public void LowUtilisation_IsAShareOfTheHoursUse_InMillionthsOfAGpuSecond_RoundedHalfToEven()
+    {
+        // 7 GPU-seconds used, 1 of 3 readings low: 2.333... GPU-seconds, kept as 2,333,333 millionths (not 2).
+        Assert.Equal(2_333_333, TeamHour.LowShare(7, 1, 3));
+        Assert.Equal(4_666_667, TeamHour.LowShare(7, 2, 3));
+        Assert.Equal(0, TeamHour.LowShare(7, 0, 0));
+
+        // Over 21 such hours: 48.999993 GPU-seconds against the exact 49; whole GPU-seconds, truncated, gave 42.
+        Assert.Equal(48_999_993, Enumerable.Repeat(TeamHour.LowShare(7, 1, 3), 21).Sum());
+        Assert.Equal((2L, 4L, -2L, 3L), (IdleArithmetic.RoundedQuotient(5, 2), IdleArithmetic.RoundedQuotient(7, 2), IdleArithmetic.RoundedQuotient(-5, 2),
+            IdleArithmetic.RoundedQuotient(8, 3)));
+    }
+
     private static Arbitrary<LineHour[]> Lines() =>
         (from gpus in Gen.Choose(0, 64)
          from seconds in Gen.Elements(3600, 1800, 600)
@@ -74,6 +90,6 @@ public sealed class IdleArithmeticTests
         (from allocated in Gen.Choose(0, 40)
          from used in Gen.Choose(0, 50)
          select (allocated, used)).ArrayOf().Where(a => a.Length < 6)
-        .Select(a => a.Select((t, i) => new TeamHour(i + 1, t.allocated * 3600L, t.used * 3600L, t.used * 600L)).ToArray())
+        .Select(a => a.Select((t, i) => new TeamHour(i + 1, t.allocated * 3600L, t.used * 3600L, t.used * 600_000_000L)).ToArray())
         .ToArbitrary();
 }

@@ -50,6 +50,25 @@ public sealed class QuotaProjectionTests
     [Fact]
     public void EverythingUsed_IsExhausted() => Assert.Equal(QuotaStatus.Exhausted, After(50, 200).Status);
 
+    [Fact]
+    public void UsedBeyondTheEntitlement_LeavesNothingRemaining_AndShowsTheExcess()
+    {
+        var result = After(60, 200);
+
+        Assert.Equal((0L, 20 * 100 * GpuTime.MilliEghSecondsFromEgh(1)), (result.RemainingMilliEghSeconds, result.ExceededMilliEghSeconds));
+    }
+
+    [Fact]
+    public void AfterAnEndOrTheWindowsClose_NothingRemains_AndNothingIsProjected()
+    {
+        var ended = After(40, 50, ended: true);
+        var over = After(100, 50);
+
+        Assert.Equal((QuotaStatus.Ended, 0L, 0L), (ended.Status, ended.RemainingMilliEghSeconds, ended.ProjectedUnusedMilliEghSeconds));
+        Assert.Equal((QuotaStatus.Ended, 0L, 0L), (over.Status, over.RemainingMilliEghSeconds, over.ProjectedUnusedMilliEghSeconds));
+        Assert.Null(over.ProjectedExhaustion);
+    }
+
     [Theory]
     [InlineData(1000, QuotaStatus.OnTrack, 0)]
     [InlineData(400, QuotaStatus.AtRiskOfUnused, 600)]

@@ -58,7 +58,7 @@ public sealed class WastePresentationTests
     [Fact]
     public void ATeamsPart_CountsWhatItUsedOrHeld_AndSplitsByCause()
     {
-        var team = WasteAmounts.ForTeam(allocatedGs: 100, usedGs: 70, allocatedUnusedGs: 30, lowUtilisationGs: 10, usedNum: 700, allocatedUnusedNum: 300, lowUtilisationNum: 100, usedMeg: 7, allocatedUnusedMeg: 3);
+        var team = WasteAmounts.ForTeam(allocatedGs: 100, usedGs: 70, allocatedUnusedGs: 30, lowUtilisationUgs: 10, usedNum: 700, allocatedUnusedNum: 300, lowUtilisationMnum: 100, usedMeg: 7, allocatedUnusedMeg: 3);
 
         Assert.True(team.Balances);
         Assert.Equal((100L, 0L), (team.LeasedGs, team.UnallocatedGs));

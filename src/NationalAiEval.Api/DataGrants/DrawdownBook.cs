@@ -48,7 +48,8 @@ public sealed class DrawdownBook(Db db, IClock clock, ProgrammeSettings programm
 
         await using var session = await db.WriteAsync(cancellationToken);
         var (stage, participation) = await ParticipationRow.FindVisibleAsync(session, stageCode, teamCode, caller, ParticipationRow.LockByStageAndTeam, cancellationToken);
-        if (participation.ParsedStatus != ParticipationStatus.Active)
+        // An end takes effect at its instant: until then the team may still draw on its grant.
+        if (!participation.RunsAt(Unix.Seconds(clock.GetCurrentInstant())))
         {
             throw Problems.Unprocessable("participation-ended", "The participation has ended.",
                 $"Team '{teamCode}' was {participation.Status}: its undrawn data grant was cancelled.", "amountKrw");

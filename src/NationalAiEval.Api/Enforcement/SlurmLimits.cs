@@ -7,6 +7,7 @@ using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Weights;
 using NationalAiEval.Core.Codes;
 using NationalAiEval.Core.Units;
+using NationalAiEval.Core.Usage;
 using NodaTime;
 using NodaTime.Text;
 
@@ -14,7 +15,7 @@ namespace NationalAiEval.Api.Enforcement;
 
 /// <summary>
 /// The <c>sacctmgr</c> commands that make a Slurm cluster enforce the quota: for each account mapped on the pool, the
-/// team's remaining entitlement (in the participation whose window contains now) converted to this pool's raw
+/// team's remaining entitlement (in the participation that pays for the current hour, api-docs/DEFINITIONS.md#who-pays) converted to this pool's raw
 /// GPU-minutes at today's weight, as <c>GrpTRESMins=gres/gpu=N</c>. Slurm counts a GrpTRESMins limit against the
 /// usage the association has accrued, so the script resets that usage (<c>RawUsage=0</c>) first: the limit then
 /// counts from now, while this service keeps the history. A team with nothing remaining, or with no current window,
@@ -30,11 +31,9 @@ public sealed class SlurmLimits(Db db, IClock clock)
         WHERE a.pool_id = @PoolId ORDER BY a.account
         """);
 
-    private static readonly Sql CurrentParticipation = Sql.Portable("""
-        SELECT p.id, s.code AS stage, s.entitlement_milli_egh_s FROM participation p JOIN stage s ON s.id = p.stage_id
-        WHERE p.team_id = @TeamId AND (p.status = 'active' OR p.ended_unix > @NowUnix)
-          AND p.window_start_unix <= @NowUnix AND p.window_end_unix > @NowUnix
-        ORDER BY p.window_start_unix
+    private static readonly Sql ParticipationsOfTeam = Sql.Portable("""
+        SELECT p.id, s.code AS stage, s.entitlement_milli_egh_s, p.window_start_unix, p.window_end_unix, p.ended_unix
+        FROM participation p JOIN stage s ON s.id = p.stage_id WHERE p.team_id = @TeamId
         """);
 
     private static readonly Sql UsedGpu = Sql.Portable(
@@ -64,8 +63,11 @@ public sealed class SlurmLimits(Db db, IClock clock)
                 continue;
             }
 
-            var participation = (await session.QueryAsync<ParticipationRow>(CurrentParticipation, new { account.TeamId, NowUnix = Unix.Seconds(now) }, cancellationToken))
-                .FirstOrDefault();
+            // The participation that pays for this hour's usage is the one whose remainder the cluster enforces.
+            var participations = (await session.QueryAsync<ParticipationRow>(ParticipationsOfTeam, new { account.TeamId }, cancellationToken)).ToList();
+            var (kind, payer) = UsageAttribution.For(
+                [.. participations.Select(p => new PayingParticipation(p.Id, p.WindowStartUnix, p.WindowEndUnix, p.EndedUnix))], HourlyBuckets.HourOf(Unix.Seconds(now)));
+            var participation = kind == HourAttribution.Charged ? participations.Single(p => p.Id == payer!.ParticipationId) : null;
             long minutes = 0;
             if (participation is null)
             {
@@ -108,5 +110,8 @@ public sealed class SlurmLimits(Db db, IClock clock)
         public long Id { get; init; }
         public string Stage { get; init; } = string.Empty;
         public long EntitlementMilliEghS { get; init; }
+        public long WindowStartUnix { get; init; }
+        public long WindowEndUnix { get; init; }
+        public long? EndedUnix { get; init; }
     }
 }

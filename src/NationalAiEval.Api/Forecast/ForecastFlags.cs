@@ -47,12 +47,11 @@ public sealed class ForecastFlags(Db db, IClock clock, ForecastReader forecast, 
             e.GpusBefore - e.GpusAfter, FlagWriter.GpusUnit, null,
             $"Lease line {e.LeaseId}{(e.Reference is null ? string.Empty : $" ({e.Reference})")} of pool '{e.Pool}' ends at {e.End}, in {e.DaysLeft} day(s): the pool goes from {e.GpusBefore} to {e.GpusAfter} GPUs.")).ToList();
 
-        var risks = view.EntitlementsAtRisk.Where(r => r.Status == Core.Quota.QuotaStatus.AtRiskOfUnused).Select(r =>
+        var risks = view.EntitlementsAtRisk.Select(r =>
         {
             var p = participations[(r.Stage, r.Team)];
             return new FlagCondition(FlagKinds.EntitlementAtRisk, $"{FlagKinds.EntitlementAtRisk}|participation:{p.Id}", p.TeamId, null, p.Id, null, from,
-                Unix.Seconds(r.WindowEnd), (long)(r.ProjectedUnusedGpuHours * Core.Units.GpuTime.MilliEghSecondsPerEgh), FlagWriter.MilliEghSecondsUnit, null,
-                $"Team '{r.Team}' in stage '{r.Stage}' would leave {Hours(r.ProjectedUnusedGpuHours)} of its {Hours(r.EntitlementGpuHours)} equivalent GPU-hours unused by {r.WindowEnd} at its pace of the last 7 days ({Hours(r.BurnRate7DaysGpuHoursPerDay)} a day).");
+                Unix.Seconds(r.WindowEnd), RiskMilliEghSeconds(r, now), FlagWriter.MilliEghSecondsUnit, null, RiskDetail(r, now));
         }).ToList();
 
         var shortfalls = view.LeaseShortfalls.Select(s => new FlagCondition(FlagKinds.LeaseShortfall, $"{FlagKinds.LeaseShortfall}|stage:{s.Stage}", null, null, null, null,
@@ -66,6 +65,20 @@ public sealed class ForecastFlags(Db db, IClock clock, ForecastReader forecast, 
         await session.CommitAsync(cancellationToken);
         return changes;
     }
+
+    /// <summary>
+    /// How large the risk is, in milli-EGH-seconds: what the pace would leave unused, or, for a team that will run out
+    /// early, what the same pace would still need from its exhaustion to its window's end.
+    /// </summary>
+    private static long RiskMilliEghSeconds(EntitlementRiskView risk, Instant now) =>
+        (long)decimal.Round(Core.Units.GpuTime.MilliEghSecondsPerEgh * (risk.Status == Core.Quota.QuotaStatus.WillExhaustEarly
+            ? risk.BurnRate7DaysGpuHoursPerDay * (decimal)(risk.WindowEnd - (risk.ProjectedExhaustion ?? now)).TotalDays
+            : risk.ProjectedUnusedGpuHours));
+
+    /// <summary>Which risk it is, in words: the flag's kind is the same for both, so that one flag follows a team whose pace changes.</summary>
+    private static string RiskDetail(EntitlementRiskView r, Instant now) => r.Status == Core.Quota.QuotaStatus.WillExhaustEarly
+        ? $"Team '{r.Team}' in stage '{r.Stage}' will run out early: at its pace of the last 7 days ({Hours(r.BurnRate7DaysGpuHoursPerDay)} a day) it uses its remaining {Hours(r.RemainingGpuHours)} equivalent GPU-hours by {r.ProjectedExhaustion ?? now}, before its window ends at {r.WindowEnd}."
+        : $"Team '{r.Team}' in stage '{r.Stage}' would leave {Hours(r.ProjectedUnusedGpuHours)} of its {Hours(r.EntitlementGpuHours)} equivalent GPU-hours unused by {r.WindowEnd} at its pace of the last 7 days ({Hours(r.BurnRate7DaysGpuHoursPerDay)} a day).";
 
     private static string Hours(decimal hours) => hours.ToString("#,0.##", CultureInfo.InvariantCulture);
 

@@ -69,14 +69,14 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings, I
     private static readonly Sql DeleteTeamFacts = Sql.Portable("DELETE FROM idle_team_fact WHERE pool_id = @PoolId AND hour_unix >= @FromUnix AND hour_unix < @ToUnix");
 
     private static readonly Sql InsertFact = Sql.Portable("""
-        INSERT INTO idle_fact (pool_id, hour_unix, leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_gs,
-                               leased_num, used_num, allocated_unused_num, unallocated_num, low_util_num, leased_meg, used_meg, allocated_unused_meg, unallocated_meg)
+        INSERT INTO idle_fact (pool_id, hour_unix, leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_ugs,
+                               leased_num, used_num, allocated_unused_num, unallocated_num, low_util_mnum, leased_meg, used_meg, allocated_unused_meg, unallocated_meg)
         VALUES (@PoolId, @HourUnix, @Leased, @Allocated, @Used, @Excess, @AllocatedUnused, @Unallocated, @LowUtilisation,
                 @LeasedKrwNumerator, @UsedKrwNumerator, @AllocatedUnusedKrwNumerator, @UnallocatedKrwNumerator, @LowUtilisationKrwNumerator, @LeasedMeg, @UsedMeg, @AllocatedUnusedMeg, @UnallocatedMeg)
         """);
 
     private static readonly Sql InsertTeamFact = Sql.Portable("""
-        INSERT INTO idle_team_fact (pool_id, team_id, hour_unix, allocated_gs, used_gs, allocated_unused_gs, low_util_gs, used_num, allocated_unused_num, low_util_num, used_meg, allocated_unused_meg)
+        INSERT INTO idle_team_fact (pool_id, team_id, hour_unix, allocated_gs, used_gs, allocated_unused_gs, low_util_ugs, used_num, allocated_unused_num, low_util_mnum, used_meg, allocated_unused_meg)
         VALUES (@PoolId, @TeamId, @HourUnix, @Allocated, @Used, @AllocatedUnused, @LowUtilisation, @UsedKrwNumerator, @AllocatedUnusedKrwNumerator, @LowUtilisationKrwNumerator, @UsedMeg, @AllocatedUnusedMeg)
         """);
 
@@ -185,7 +185,7 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings, I
                 {
                     var allocated = active.Where(a => a.TeamId == team).Sum(a => a.Gpus * (Math.Min(a.EndUnix, end) - Math.Max(a.StartUnix, hour)));
                     var teamUsed = usedThisHour.GetValueOrDefault(team);
-                    var low = utilisation.TryGetValue((team, hour), out var u) && u.Samples > 0 ? teamUsed * u.LowSamples / u.Samples : 0;
+                    var low = utilisation.TryGetValue((team, hour), out var u) ? TeamHour.LowShare(teamUsed, u.LowSamples, u.Samples) : 0;
                     return new TeamHour(team, allocated, teamUsed, low);
                 }).ToList();
             var unmappedUsed = unmapped.GetValueOrDefault(hour);
@@ -206,12 +206,12 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings, I
                 breakdown.Excess,
                 breakdown.AllocatedUnused,
                 breakdown.Unallocated,
-                breakdown.LowUtilisation,
+                LowUtilisation = breakdown.LowUtilisationMicro,
                 breakdown.LeasedKrwNumerator,
                 breakdown.UsedKrwNumerator,
                 breakdown.AllocatedUnusedKrwNumerator,
                 breakdown.UnallocatedKrwNumerator,
-                breakdown.LowUtilisationKrwNumerator,
+                LowUtilisationKrwNumerator = breakdown.LowUtilisationKrwNumeratorMilli,
                 LeasedMeg = breakdown.Leased * perMille,
                 UsedMeg = breakdown.Used * perMille,
                 AllocatedUnusedMeg = breakdown.AllocatedUnused * perMille,
@@ -227,10 +227,10 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings, I
                     team.Allocated,
                     team.Used,
                     team.AllocatedUnused,
-                    team.LowUtilisation,
+                    LowUtilisation = team.LowUtilisationMicro,
                     team.UsedKrwNumerator,
                     team.AllocatedUnusedKrwNumerator,
-                    LowUtilisationKrwNumerator = team.Used == 0 ? 0 : (long)((Int128)team.LowUtilisation * team.UsedKrwNumerator / team.Used),
+                    LowUtilisationKrwNumerator = team.LowUtilisationKrwNumeratorMilli,
                     UsedMeg = team.Used * perMille,
                     AllocatedUnusedMeg = team.AllocatedUnused * perMille,
                 }, cancellationToken);

@@ -6,6 +6,7 @@ using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Ledger;
 using NationalAiEval.Api.Pools;
+using NationalAiEval.Api.Reconciliation;
 using NationalAiEval.Api.Stages;
 using NationalAiEval.Api.Teams;
 using NationalAiEval.Api.Usage;
@@ -22,7 +23,7 @@ namespace NationalAiEval.Api.Participations;
 /// Admits teams to stages and ends their participation. Admission posts the stage's entitlement to the ledger in the
 /// same transaction as the participation row; an end cuts allocations and posts the forfeits in the same way.
 /// </summary>
-public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLog audit)
+public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLog audit, Reattribution reattribution, EndForfeits forfeits)
 {
     private static readonly Sql Insert = Sql.InsertReturningId(
         "participation",
@@ -108,6 +109,7 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
         }
 
         var now = Unix.Now(clock);
+        var payersBefore = await Reattribution.ParticipationsAsync(session, team.Id, cancellationToken);
         var id = await session.QuerySingleAsync<long>(Insert, new
         {
             StageId = stage.Id,
@@ -126,6 +128,9 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
         }
 
         await ledger.PostAsync(session, id, LedgerRules.AdmissionGrants(id, stage.EntitlementMilliEghS, stage.DataGrantKrw), caller, cancellationToken);
+
+        // A window reaching back into hours already counted (or past an earlier window's end) may change who pays for them.
+        await reattribution.ApplyAsync(session, team.Id, payersBefore, $"admission-{Id(id)}", caller, cancellationToken);
         var row = await session.QuerySingleAsync<ParticipationRow>(ParticipationRow.ByStageAndTeam, new { StageId = stage.Id, TeamId = team.Id }, cancellationToken);
         var excluded = await session.QueryAsync<ExcludedPoolRow>(ParticipationRow.ExcludedPools, new { ParticipationId = id }, cancellationToken);
         var view = row.ToView(excluded, stage.DurationDays);
@@ -199,46 +204,21 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
                 cancellationToken);
         }
 
-        await ReverseUsageAfterAsync(session, row, atUnix, cause, caller, cancellationToken);
-        var gpuBalance = await session.ExecuteScalarAsync<long>(LedgerSql.Balance, new { ParticipationId = row.Id, Resource = "gpu" }, cancellationToken);
-        var dataBalance = await session.ExecuteScalarAsync<long>(LedgerSql.Balance, new { ParticipationId = row.Id, Resource = "data" }, cancellationToken);
-        await ledger.PostAsync(session, row.Id, LedgerRules.ClosingForfeits(row.Id, cause, gpuBalance, dataBalance), caller, cancellationToken);
+        // Usage already counted for hours from the end on is no longer this participation's: it goes to a later window
+        // that runs then, or is flagged. Then what remains is forfeited, so the balance is exactly zero: now, or, for an
+        // end recorded ahead of its instant, when it takes effect (EndForfeits); until then the team keeps its remainder.
+        var payersBefore = await Reattribution.ParticipationsAsync(session, row.TeamId, cancellationToken);
         await session.ExecuteAsync(MarkEnded, new { Status = outcome.ToString().ToLowerInvariant(), EndedUnix = atUnix, Reason = reason, row.Id }, cancellationToken);
+        await reattribution.ApplyAsync(session, row.TeamId, payersBefore, $"{cause}-{Id(row.Id)}", caller, cancellationToken);
+        var (gpuBalance, dataBalance) = atUnix <= Unix.Seconds(clock.GetCurrentInstant())
+            ? await forfeits.PostAsync(session, row.Id, cause, caller, cancellationToken)
+            : await EndForfeits.BalancesAsync(session, row.Id, cancellationToken);
 
         var updated = await session.QuerySingleAsync<ParticipationRow>(ParticipationRow.ByStageAndTeam, new { row.StageId, row.TeamId }, cancellationToken);
         var after = updated.ToView(excluded, stage.DurationDays);
         await audit.WriteAsync(session, caller, $"participation.{cause}", "participation", Id(row.Id), before, after, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return new ParticipationEnded(after, shortened, removed, gpuBalance, GpuTime.ToEquivalentGpuHours(gpuBalance), dataBalance);
-    }
-
-    /// <summary>
-    /// An end recorded after the fact: usage already reconciled for hours from the end's hour on was charged while the
-    /// participation still ran. It is reversed here, before the forfeit is taken, so that the ledger charges exactly
-    /// the hours before the end, as reconciliation will from now on.
-    /// </summary>
-    private async Task ReverseUsageAfterAsync(DbSession session, ParticipationRow row, long atUnix, string cause, Caller caller, CancellationToken cancellationToken)
-    {
-        var fromHour = Math.Max(HourlyBuckets.HourOf(atUnix), row.WindowStartUnix);
-        if (fromHour >= row.WindowEndUnix)
-        {
-            return;
-        }
-
-        var charged = (await session.QueryAsync<PoolUsageRow>(UsageSql.UsedByPool, new
-        {
-            row.TeamId,
-            FromUnix = fromHour,
-            ToUnix = row.WindowEndUnix,
-            Since7Unix = fromHour,
-            Since30Unix = fromHour,
-        }, cancellationToken)).Sum(u => u.MilliEghSeconds);
-        if (charged != 0)
-        {
-            await ledger.PostAsync(session, row.Id,
-                [new LedgerPosting(LedgerResource.Gpu, LedgerKind.Reversal, charged, $"{cause}:{row.Id}:usage-after-end", $"{cause}: usage after the end, charged before it was recorded, reversed")],
-                caller, cancellationToken);
-        }
     }
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

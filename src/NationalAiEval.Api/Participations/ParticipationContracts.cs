@@ -25,7 +25,11 @@ public sealed record ParticipationView(
     LocalDate? EligibleFrom, Instant? EligibleAt, IReadOnlyList<string> ExcludedPools, ParticipationStatus Status, Instant? EndedAt,
     string? EndReason, Instant CreatedAt);
 
-/// <summary>What an elimination or withdrawal did: allocations cut at the instant, the GPU balance forfeited, the undrawn data grant cancelled.</summary>
+/// <summary>
+/// What an elimination or withdrawal did: allocations cut at the instant, the GPU balance forfeited, the undrawn data
+/// grant cancelled. For an end recorded ahead of its instant the amounts are the balances now; they are forfeited when
+/// the end takes effect (usage until then reduces them).
+/// </summary>
 public sealed record ParticipationEnded(
     ParticipationView Participation, IReadOnlyList<long> AllocationsShortened, IReadOnlyList<long> AllocationsRemoved,
     long ForfeitedMilliEghSeconds, decimal ForfeitedGpuHours, long CancelledDataKrw);

@@ -39,11 +39,11 @@ public sealed class PeriodBook(Db db, IClock clock, ProgrammeSettings programme,
 
     private static readonly Sql InsertFact = Sql.Portable("""
         INSERT INTO period_fact (period, for_period, pool_id, team_id, pool_code, pool_provider, gpu_model, team_code, team_name,
-            leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_gs, leased_num, used_num, allocated_unused_num,
-            unallocated_num, low_util_num, leased_meg, used_meg, allocated_unused_meg, unallocated_meg)
+            leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_ugs, leased_num, used_num, allocated_unused_num,
+            unallocated_num, low_util_mnum, leased_meg, used_meg, allocated_unused_meg, unallocated_meg)
         VALUES (@Period, @ForPeriod, @PoolId, @TeamId, @PoolCode, @PoolProvider, @GpuModel, @TeamCode, @TeamName,
-            @LeasedGs, @AllocatedGs, @UsedGs, @ExcessGs, @AllocatedUnusedGs, @UnallocatedGs, @LowUtilisationGs, @LeasedNum, @UsedNum, @AllocatedUnusedNum,
-            @UnallocatedNum, @LowUtilisationNum, @LeasedMeg, @UsedMeg, @AllocatedUnusedMeg, @UnallocatedMeg)
+            @LeasedGs, @AllocatedGs, @UsedGs, @ExcessGs, @AllocatedUnusedGs, @UnallocatedGs, @LowUtilisationUgs, @LeasedNum, @UsedNum, @AllocatedUnusedNum,
+            @UnallocatedNum, @LowUtilisationMnum, @LeasedMeg, @UsedMeg, @AllocatedUnusedMeg, @UnallocatedMeg)
         """);
 
     public async Task<PeriodView> CloseAsync(string period, Caller caller, CancellationToken cancellationToken)
@@ -150,12 +150,12 @@ public sealed class PeriodBook(Db db, IClock clock, ProgrammeSettings programme,
                 a.ExcessGs,
                 a.AllocatedUnusedGs,
                 a.UnallocatedGs,
-                a.LowUtilisationGs,
+                a.LowUtilisationUgs,
                 a.LeasedNum,
                 a.UsedNum,
                 a.AllocatedUnusedNum,
                 a.UnallocatedNum,
-                a.LowUtilisationNum,
+                a.LowUtilisationMnum,
                 a.LeasedMeg,
                 a.UsedMeg,
                 a.AllocatedUnusedMeg,

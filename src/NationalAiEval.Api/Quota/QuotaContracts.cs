@@ -20,14 +20,18 @@ public sealed record QuotaForecast(
     QuotaStatus Status);
 
 /// <summary>
-/// A team's position in one stage (api-docs/DEFINITIONS.md#remaining): <see cref="RemainingGpuHours"/> is entitlement minus used, what
-/// the team may still consume; <see cref="StillToAllocateGpuHours"/> is entitlement minus allocated, what the manager
-/// must still plan. Neither is derived from the other. <see cref="AllocatedAheadGpuHours"/> is allocated from now on.
+/// A team's position in one stage (api-docs/DEFINITIONS.md#remaining): <see cref="RemainingGpuHours"/> is entitlement
+/// minus used, what the team may still consume (never below zero; zero once ended or its window is over);
+/// <see cref="ExceededGpuHours"/> is what was used beyond the entitlement; <see cref="StillToAllocateGpuHours"/> is
+/// entitlement minus allocated, what the manager must still plan. Neither is derived from the other.
+/// <see cref="AllocatedAheadGpuHours"/> is allocated from now on. <see cref="BalanceGpuHours"/> is the ledger's GPU
+/// balance: grants minus charged usage, plus forfeits; equal to remaining minus exceeded while the participation
+/// runs, and zero once its end has taken effect and its forfeit is posted.
 /// </summary>
 public sealed record StageQuota(
     string Stage, string StageName, ParticipationKind Kind, ParticipationStatus Status, Instant? EndedAt,
     Instant WindowStart, Instant WindowEnd, long WindowDays, LocalDate? EligibleFrom,
-    decimal EntitlementGpuHours, AmountByPool Used, decimal RemainingGpuHours, AmountByPool Allocated, decimal AllocatedAheadGpuHours,
+    decimal EntitlementGpuHours, AmountByPool Used, decimal RemainingGpuHours, decimal ExceededGpuHours, AmountByPool Allocated, decimal AllocatedAheadGpuHours,
     decimal StillToAllocateGpuHours, decimal BalanceGpuHours, QuotaForecast Forecast, DataGrantSummary DataGrant);
 
 public sealed record QuotaView(string Team, Instant AsOf, IReadOnlyList<StageQuota> Stages);

@@ -67,9 +67,10 @@ public sealed class QuotaReader(Db db, IClock clock, QuotaCache cache)
         var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
 
         var result = new List<StageQuota>(participations.Count);
+        var payers = participations.Select(p => new PayingParticipation(p.Id, p.WindowStartUnix, p.WindowEndUnix, p.EndedUnix)).ToList();
         foreach (var p in participations)
         {
-            var used = await UsedAsync(session, team.Id, p, now, cancellationToken);
+            var used = await UsedAsync(session, team.Id, UsageAttribution.PayingSpans(payers, p.Id), now, cancellationToken);
             result.Add(Quota(p, stages[p.StageId], totals.GetValueOrDefault(p.Id) ?? new LedgerTotalsRow { ParticipationId = p.Id },
                 allocations[p.Id].ToList(), used, weights, now));
         }
@@ -79,19 +80,37 @@ public sealed class QuotaReader(Db db, IClock clock, QuotaCache cache)
         return view;
     }
 
-    /// <summary>Facts of the hours charged to the participation, per pool, with the last 7 and 30 days apart for the pace.</summary>
-    private static async Task<List<PoolUsageRow>> UsedAsync(DbSession session, long teamId, ParticipationRow p, Instant now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Facts of the hours the participation pays for (api-docs/DEFINITIONS.md#who-pays), per pool, with the pace windows
+    /// apart: the same hours reconciliation charged, so the total per pool equals the ledger's used.
+    /// </summary>
+    private static async Task<List<PoolUsageRow>> UsedAsync(
+        DbSession session, long teamId, IReadOnlyList<(long From, long To)> paying, Instant now, CancellationToken cancellationToken)
     {
-        var chargedUntil = p.EndedUnix is { } ended ? Math.Min(p.WindowEndUnix, HourlyBuckets.HourOf(ended)) : p.WindowEndUnix;
-        var nowUnix = Unix.Seconds(now);
-        return (await session.QueryAsync<PoolUsageRow>(UsageSql.UsedByPool, new
+        var rows = new List<PoolUsageRow>();
+        foreach (var (from, to) in paying)
         {
-            TeamId = teamId,
-            FromUnix = p.WindowStartUnix,
-            ToUnix = chargedUntil,
-            Since7Unix = nowUnix - (7 * 86_400),
-            Since30Unix = nowUnix - (30 * 86_400),
-        }, cancellationToken)).OrderBy(u => u.Pool, StringComparer.Ordinal).ToList();
+            rows.AddRange(await session.QueryAsync<PoolUsageRow>(UsageSql.UsedByPool, new
+            {
+                TeamId = teamId,
+                FromUnix = from,
+                ToUnix = to,
+                Since7Unix = Unix.Seconds(QuotaProjection.PaceSince(now, QuotaProjection.PaceShort)),
+                Since30Unix = Unix.Seconds(QuotaProjection.PaceSince(now, QuotaProjection.PaceLong)),
+            }, cancellationToken));
+        }
+
+        return [.. rows.GroupBy(r => (r.Pool, r.GpuModel))
+            .Select(g => new PoolUsageRow
+            {
+                Pool = g.Key.Pool,
+                GpuModel = g.Key.GpuModel,
+                RawGpuSeconds = g.Sum(r => r.RawGpuSeconds),
+                MilliEghSeconds = g.Sum(r => r.MilliEghSeconds),
+                Last7MilliEghSeconds = g.Sum(r => r.Last7MilliEghSeconds),
+                Last30MilliEghSeconds = g.Sum(r => r.Last30MilliEghSeconds),
+            })
+            .OrderBy(u => u.Pool, StringComparer.Ordinal)];
     }
 
     private static StageQuota Quota(
@@ -110,6 +129,8 @@ public sealed class QuotaReader(Db db, IClock clock, QuotaCache cache)
         var projection = QuotaProjection.Project(new QuotaProjectionInput(
             stage.EntitlementMilliEghS, ledger.UsedGpu, window, paceStart, now, !active,
             used.Sum(u => u.Last7MilliEghSeconds), used.Sum(u => u.Last30MilliEghSeconds), ahead));
+        // Once an end has taken effect the balance and the data grant are zero: the forfeits that make the ledger say so
+        // are posted by the next reconciliation run (EndForfeits), minutes later; the quota does not wait for them.
         var remaining = active ? projection.RemainingMilliEghSeconds : 0;
         return new StageQuota(
             stage.Code, stage.Name, Enum.Parse<ParticipationKind>(p.Kind, ignoreCase: true), p.ParsedStatus,
@@ -118,14 +139,15 @@ public sealed class QuotaReader(Db db, IClock clock, QuotaCache cache)
             new AmountByPool(GpuTime.ToEquivalentGpuHours(ledger.UsedGpu), ledger.UsedGpu,
                 used.Select(u => new PoolAmount(u.Pool, u.GpuModel, GpuTime.ToGpuHours(u.RawGpuSeconds), GpuTime.ToEquivalentGpuHours(u.MilliEghSeconds))).ToList()),
             GpuTime.ToEquivalentGpuHours(remaining),
+            GpuTime.ToEquivalentGpuHours(projection.ExceededMilliEghSeconds),
             new AmountByPool(GpuTime.ToEquivalentGpuHours(allocated), allocated,
                 allocatedByPool.Select(x => new PoolAmount(x.PoolCode, x.GpuModel, GpuTime.ToGpuHours(x.Raw), GpuTime.ToEquivalentGpuHours(x.Equivalent))).ToList()),
             GpuTime.ToEquivalentGpuHours(ahead),
             GpuTime.ToEquivalentGpuHours(active ? stage.EntitlementMilliEghS - allocated : 0),
-            GpuTime.ToEquivalentGpuHours(ledger.BalanceGpu),
+            GpuTime.ToEquivalentGpuHours(active ? ledger.BalanceGpu : 0),
             new QuotaForecast(projection.BurnRate7DaysGpuHoursPerDay, projection.BurnRate30DaysGpuHoursPerDay, projection.ProjectedExhaustion,
                 GpuTime.ToEquivalentGpuHours(projection.ProjectedUnusedMilliEghSeconds), projection.Status),
-            new DataGrantSummary(ledger.GrantedData, ledger.DrawnData, ledger.BalanceData));
+            new DataGrantSummary(ledger.GrantedData, ledger.DrawnData, active ? ledger.BalanceData : 0));
     }
 
     /// <summary>The part of an allocation from now on, in milli-EGH-seconds.</summary>

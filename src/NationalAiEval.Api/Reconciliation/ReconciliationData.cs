@@ -24,9 +24,11 @@ public sealed class ReconciliationData
 
     private ReconciliationData(
         Dictionary<(long PoolId, string Account), long> mappings, ILookup<long, PayingParticipation> participations,
-        Dictionary<long, (string Code, string GpuModel)> pools, Dictionary<long, string> teams, WeightSchedule weights, Dictionary<long, long> peaks)
+        Dictionary<long, (string Code, string GpuModel)> pools, Dictionary<long, string> teams, WeightSchedule weights, Dictionary<long, long> peaks,
+        IReadOnlySet<long> forfeited)
     {
         PeakGpus = peaks;
+        Forfeited = forfeited;
         MappedTeams = mappings;
         ParticipationsByTeam = participations;
         PoolsById = pools;
@@ -44,6 +46,9 @@ public sealed class ReconciliationData
 
     public WeightSchedule Weights { get; }
 
+    /// <summary>Participations whose closing forfeit is posted (<see cref="Ledger.EndForfeits"/>).</summary>
+    public IReadOnlySet<long> Forfeited { get; }
+
     /// <summary>The most GPUs each pool leases at once (<see cref="LeaseCover.PeakGpus"/>); a pool without a lease is absent.</summary>
     public Dictionary<long, long> PeakGpus { get; }
 
@@ -59,7 +64,8 @@ public sealed class ReconciliationData
         var peaks = (await session.QueryAsync<LeaseLineRow>(LeaseLines, cancellationToken: cancellationToken))
             .GroupBy(l => l.PoolId)
             .ToDictionary(g => g.Key, g => LeaseCover.Of(g.Select(l => new LeaseSpan(l.Gpus, l.StartUnix, l.EndUnix)), 0).PeakGpus);
-        return new ReconciliationData(mappings, participations, pools, teams, await WeightStore.LoadScheduleAsync(session, cancellationToken), peaks);
+        return new ReconciliationData(mappings, participations, pools, teams, await WeightStore.LoadScheduleAsync(session, cancellationToken), peaks,
+            await Ledger.EndForfeits.ForfeitedAsync(session, cancellationToken));
     }
 
     /// <summary>How a team's GPU-seconds in an hour are charged, and how many milli-EGH-seconds they are worth there.</summary>

@@ -6,6 +6,7 @@ using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Ledger;
 using NationalAiEval.Api.Usage;
+using NationalAiEval.Api.Utilisation;
 using NationalAiEval.Core.Ledger;
 using NationalAiEval.Core.Usage;
 using NodaTime;
@@ -21,7 +22,8 @@ namespace NationalAiEval.Api.Reconciliation;
 /// provider sent; a record that cannot be counted is quarantined (<see cref="RecordQuarantine"/>) and the others go on.
 /// </summary>
 public sealed class UsageReconciler(
-    Db db, IClock clock, LedgerWriter ledger, UsageFlags flags, RecordQuarantine quarantine, IntakeLimits limits, ILogger<UsageReconciler> logger)
+    Db db, IClock clock, LedgerWriter ledger, UsageFlags flags, RecordQuarantine quarantine, EndForfeits forfeits, PendingReadings readings,
+    IntakeLimits limits, ILogger<UsageReconciler> logger)
 {
     public const int BatchSize = 20_000;
 
@@ -117,6 +119,8 @@ public sealed class UsageReconciler(
     /// </summary>
     public async Task<ReconciliationSummary> RunAsync(string triggeredBy, CancellationToken cancellationToken)
     {
+        // Ends that have taken effect since they were recorded close first, so that this run's usage moves their forfeit.
+        await forfeits.PostDueAsync(cancellationToken);
         var total = ReconciliationSummary.None;
         int oneAtATime = 0, failedAlone = 0;
         while (true)
@@ -153,6 +157,8 @@ public sealed class UsageReconciler(
             oneAtATime = Math.Max(0, oneAtATime - 1);
         }
 
+        // Records just counted may be the jobs that GPU readings sent earlier were waiting for.
+        await readings.AttributeAsync(cancellationToken);
         if (total.Records > 0)
         {
             logger.LogInformation("Reconciled {Records} usage records in {Batches} batches: {Facts} fact changes, {Entries} ledger entries",
@@ -298,7 +304,8 @@ public sealed class UsageReconciler(
 
     /// <summary>
     /// One usage entry per participation per batch: the equivalent of the fact deltas charged to it. For a participation
-    /// that has ended, usage from before the end also moves its forfeit by the same amount, so its balance stays zero.
+    /// whose closing forfeit is posted, usage from before the end also moves its forfeit by the same amount, so its
+    /// balance stays zero.
     /// </summary>
     private async Task<(int Entries, IReadOnlySet<long> Participations)> PostLedgerAsync(
         DbSession session, long runId, Dictionary<FactKey, long> deltas, ReconciliationData data, CancellationToken cancellationToken)
@@ -327,7 +334,7 @@ public sealed class UsageReconciler(
             {
                 new(LedgerResource.Gpu, LedgerKind.Usage, checked(-amount), $"usage:run-{run}:participation-{id}", $"usage counted by reconciliation run {run}"),
             };
-            if (participation.EndedUnix is not null)
+            if (data.Forfeited.Contains(id))
             {
                 postings.Add(new(LedgerResource.Gpu, LedgerKind.Forfeit, amount, $"forfeit-adjustment:run-{run}:participation-{id}",
                     "usage from before the end, reported late, reduces the forfeit"));

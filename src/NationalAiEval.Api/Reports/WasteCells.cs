@@ -135,20 +135,20 @@ public static class WasteCells
         public long ExcessGs { get; init; }
         public long AllocatedUnusedGs { get; init; }
         public long UnallocatedGs { get; init; }
-        public long LowUtilGs { get; init; }
+        public long LowUtilUgs { get; init; }
         public long LeasedNum { get; init; }
         public long UsedNum { get; init; }
         public long AllocatedUnusedNum { get; init; }
         public long UnallocatedNum { get; init; }
-        public long LowUtilNum { get; init; }
+        public long LowUtilMnum { get; init; }
         public long LeasedMeg { get; init; }
         public long UsedMeg { get; init; }
         public long AllocatedUnusedMeg { get; init; }
         public long UnallocatedMeg { get; init; }
 
         public WasteAmounts ToAmounts() => new(
-            LeasedGs, AllocatedGs, UsedGs, ExcessGs, AllocatedUnusedGs, UnallocatedGs, LowUtilGs, LeasedNum, UsedNum, AllocatedUnusedNum, UnallocatedNum,
-            LowUtilNum, LeasedMeg, UsedMeg, AllocatedUnusedMeg, UnallocatedMeg);
+            LeasedGs, AllocatedGs, UsedGs, ExcessGs, AllocatedUnusedGs, UnallocatedGs, LowUtilUgs, LeasedNum, UsedNum, AllocatedUnusedNum, UnallocatedNum,
+            LowUtilMnum, LeasedMeg, UsedMeg, AllocatedUnusedMeg, UnallocatedMeg);
     }
 
     private sealed class TeamRow
@@ -158,14 +158,14 @@ public static class WasteCells
         public long AllocatedGs { get; init; }
         public long UsedGs { get; init; }
         public long AllocatedUnusedGs { get; init; }
-        public long LowUtilGs { get; init; }
+        public long LowUtilUgs { get; init; }
         public long UsedNum { get; init; }
         public long AllocatedUnusedNum { get; init; }
-        public long LowUtilNum { get; init; }
+        public long LowUtilMnum { get; init; }
         public long UsedMeg { get; init; }
         public long AllocatedUnusedMeg { get; init; }
 
         public WasteAmounts ToAmounts() =>
-            WasteAmounts.ForTeam(AllocatedGs, UsedGs, AllocatedUnusedGs, LowUtilGs, UsedNum, AllocatedUnusedNum, LowUtilNum, UsedMeg, AllocatedUnusedMeg);
+            WasteAmounts.ForTeam(AllocatedGs, UsedGs, AllocatedUnusedGs, LowUtilUgs, UsedNum, AllocatedUnusedNum, LowUtilMnum, UsedMeg, AllocatedUnusedMeg);
     }
 }

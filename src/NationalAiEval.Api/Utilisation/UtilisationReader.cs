@@ -15,7 +15,7 @@ namespace NationalAiEval.Api.Utilisation;
 public sealed class UtilisationReader(Db db, IClock clock, ProgrammeSettings programme)
 {
     private static readonly Sql Hours = Sql.Portable("""
-        SELECT hour_unix, leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_gs
+        SELECT hour_unix, leased_gs, allocated_gs, used_gs, excess_gs, allocated_unused_gs, unallocated_gs, low_util_ugs
         FROM idle_fact WHERE pool_id = @PoolId AND hour_unix >= @FromUnix AND hour_unix < @ToUnix ORDER BY hour_unix
         """);
 
@@ -64,11 +64,11 @@ public sealed class UtilisationReader(Db db, IClock clock, ProgrammeSettings pro
             excess += h.ExcessGs;
             unused += h.AllocatedUnusedGs;
             unallocated += h.UnallocatedGs;
-            low += h.LowUtilGs;
+            low += h.LowUtilUgs;
         }
 
         return new UtilisationPoint(start, end, GpuTime.ToGpuHours(leased), GpuTime.ToGpuHours(allocated), GpuTime.ToGpuHours(used),
-            GpuTime.ToGpuHours(unallocated), GpuTime.ToGpuHours(unused), GpuTime.ToGpuHours(low), GpuTime.ToGpuHours(excess),
+            GpuTime.ToGpuHours(unallocated), GpuTime.ToGpuHours(unused), GpuTime.MicroToGpuHours(low), GpuTime.ToGpuHours(excess),
             leased == 0 ? 0m : Math.Round(100m * used / leased, 2, MidpointRounding.AwayFromZero));
     }
 
@@ -81,6 +81,6 @@ public sealed class UtilisationReader(Db db, IClock clock, ProgrammeSettings pro
         public long ExcessGs { get; init; }
         public long AllocatedUnusedGs { get; init; }
         public long UnallocatedGs { get; init; }
-        public long LowUtilGs { get; init; }
+        public long LowUtilUgs { get; init; }
     }
 }

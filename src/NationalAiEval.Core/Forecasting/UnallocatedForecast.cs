@@ -35,12 +35,14 @@ public sealed record ForecastLease(long PoolId, long Gpus, long Start, long End,
 public sealed record UnallocatedSegment(long PoolId, long Start, long End, long Gpus, UnallocatedCause Cause, long GpuSeconds, long KrwNumerator);
 
 /// <summary>
-/// Looks forward from an instant: where will leased GPUs have no allocation, and why. Unallocated capacity is priced
-/// at the dearest lines, as idle is (allocated capacity is taken from the cheapest). GPUs freed by an end are counted
-/// first (up to what the ended team held on the pool when it ended, until its window would have closed). The rest is a
-/// gap before a late team joins while a team admitted to join later (its window not yet open) may use the pool, or
-/// while nobody can use it yet but someone will (a team waiting for its eligibility date); unplanned when teams could
-/// use it and none is still to join; and a lease outliving the windows when no team ever can.
+/// Looks forward from an instant: where will leased GPUs have no allocation, and why (api-docs/DEFINITIONS.md#forecast).
+/// Unallocated capacity is priced at the dearest lines, as idle is (allocated capacity is taken from the cheapest). GPUs
+/// freed by an end are counted first (up to what the ended team held on the pool when it ended, until its window would
+/// have closed) and take the dearest of the unallocated lines; the rest take the lines after them. The rest is a gap
+/// before a late team joins while a team admitted to join later (its window not yet open) may use the pool and one of
+/// the lines in force will still be leased when it can; likewise while nobody can use it yet but someone will (a team
+/// waiting for its eligibility date); unplanned when teams could use it and none is still to join that could use the
+/// lease; and a lease outliving the windows when no team ever can.
 /// </summary>
 public static class UnallocatedForecast
 {
@@ -90,9 +92,12 @@ public static class UnallocatedForecast
 
                 var fromEnd = Math.Min(free, freed.Where(f => f.From <= start && f.To >= end).Sum(f => f.Gpus));
                 var rest = free - fromEnd;
+                // A team still to come counts only if a line in force now is still in force when it may use GPUs: a
+                // lease that ends before the late team can start is not waiting for it, it outlives what it can serve.
+                bool CanUseThisLease((long WindowStart, long UsableFrom, long Until) p) => inForce.Any(l => l.End > p.UsableFrom);
                 var canNow = usable.Any(p => p.UsableFrom <= start && p.Until >= end);
-                var lateJoinerAhead = usable.Any(p => p.WindowStart >= end);
-                var anyoneLater = usable.Any(p => p.UsableFrom >= end);
+                var lateJoinerAhead = usable.Any(p => p.WindowStart >= end && CanUseThisLease(p));
+                var anyoneLater = usable.Any(p => p.UsableFrom >= end && CanUseThisLease(p));
                 var cause = (canNow, lateJoinerAhead, anyoneLater) switch
                 {
                     (true, true, _) => UnallocatedCause.GapBeforeLateJoin,

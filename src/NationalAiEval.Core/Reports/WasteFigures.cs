@@ -36,11 +36,11 @@ public static class WastePresentation
         var hours = new Unit(MicroPerUnit, SecondsPerHour);
         var usedH = Identity(rows, hours, r => r.LeasedGs, r => r.UsedGs, r => r.AllocatedUnusedGs, r => r.UnallocatedGs);
         var allocatedH = Column(rows, hours, r => r.AllocatedGs);
-        var lowH = Column(rows, hours, r => r.LowUtilisationGs);
+        var lowH = Column(rows, new Unit(MicroPerUnit, SecondsPerHour * 1_000_000), r => r.LowUtilisationUgs);
         var excessH = Column(rows, hours, r => r.ExcessGs);
         var won = new Unit(1, SecondsPerHour);
         var usedK = Identity(rows, won, r => r.LeasedNum, r => r.UsedNum, r => r.AllocatedUnusedNum, r => r.UnallocatedNum);
-        var lowK = Column(rows, won, r => r.LowUtilisationNum);
+        var lowK = Column(rows, new Unit(1, SecondsPerHour * 1000), r => r.LowUtilisationMnum);
         var equivalent = new Unit(MicroPerUnit, MilliEghSecondsPerEgh);
         var usedE = Identity(rows, equivalent, r => r.LeasedMeg, r => r.UsedMeg, r => r.AllocatedUnusedMeg, r => r.UnallocatedMeg);
 

@@ -27,6 +27,10 @@ public static class GpuTime
     public static decimal ToGpuHours(long rawGpuSeconds) =>
         decimal.Round(rawGpuSeconds / (decimal)SecondsPerHour, HourDecimals, MidpointRounding.ToEven);
 
+    /// <summary>GPU-hours from millionths of a GPU-second (low utilisation is kept so, being a share of an hour's use).</summary>
+    public static decimal MicroToGpuHours(long microGpuSeconds) =>
+        decimal.Round(microGpuSeconds / (decimal)(SecondsPerHour * 1_000_000), HourDecimals, MidpointRounding.ToEven);
+
     public static decimal ToEquivalentGpuHours(long milliEghSeconds) =>
         decimal.Round(milliEghSeconds / (decimal)MilliEghSecondsPerEgh, HourDecimals, MidpointRounding.ToEven);
 }

@@ -243,8 +243,7 @@ public static class SacctParser
                 throw new SacctFormatException(lineNumber, $"Cluster must be {SlurmNames.ClusterRule}.");
             }
 
-            var externalId = (cluster.Length > 0 ? cluster + "/" : string.Empty)
-                + jobId + "@" + InstantPattern.ExtendedIso.Format(start.Value);
+            var externalId = SlurmNames.ExternalId(cluster, jobId, start.Value);
             var state = header.State is { } s ? fields[s].Trim() : string.Empty;
             _jobs.Add(new SacctJob(lineNumber, externalId, jobId, account, start.Value, end, counted, gpus, state));
         }

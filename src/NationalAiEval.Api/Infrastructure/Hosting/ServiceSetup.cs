@@ -56,6 +56,7 @@ public static class ServiceSetup
         services.AddSingleton<AuditReader>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<LedgerReader>();
+        services.AddSingleton<EndForfeits>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<TeamStore>();
         services.AddSingleton<PoolStore>();
@@ -78,12 +79,14 @@ public static class ServiceSetup
         services.AddSingleton<FlagBook>();
         services.AddSingleton<RecordQuarantine>();
         services.AddSingleton<UsageReconciler>();
+        services.AddSingleton<Reattribution>();
         services.AddTransient<ReconcileUsageJob>();
         services.AddSingleton(IdleSettings.FromConfiguration(configuration));
         services.AddSingleton<IdleCalculator>();
         services.AddSingleton<IdleFlags>();
         services.AddTransient<DetectIdleJob>();
         services.AddSingleton<DcgmWriter>();
+        services.AddSingleton<PendingReadings>();
         services.AddSingleton<UtilisationReader>();
         services.AddSingleton<WasteReportReader>();
         services.AddSingleton<PeriodBook>();
