@@ -1,8 +1,7 @@
 using Hangfire;
 using NationalAiEval.Api.Demo;
-using NationalAiEval.Api.Forecast;
-using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
+using NationalAiEval.Api.Infrastructure.Jobs;
 using NationalAiEval.Api.Reconciliation;
 
 namespace NationalAiEval.Api.Infrastructure.Hosting;
@@ -31,6 +30,7 @@ public sealed class StartupTasks(
         {
             logger.LogWarning("{Records} stored usage records break the intake bounds; reconciliation will quarantine them", outOfBounds);
         }
+
         if (loadDemo)
         {
             await demo.LoadAsync(cancellationToken);
@@ -38,17 +38,17 @@ public sealed class StartupTasks(
 
         // Registered at every start, after migrating: with in-memory job storage nothing else remembers them.
         // Jobs:Recurring=false leaves the schedule to others (another instance, or a benchmark that runs jobs itself).
-        if (configuration.GetValue("Jobs:Recurring", true))
+        var recurring = configuration.GetValue("Jobs:Recurring", true);
+        foreach (var job in RecurringJobs.All)
         {
-            recurringJobs.AddOrUpdate<ReconcileUsageJob>(ReconcileUsageJob.Id, job => job.RunAsync(CancellationToken.None), ReconcileUsageJob.Schedule);
-            recurringJobs.AddOrUpdate<DetectIdleJob>(DetectIdleJob.Id, job => job.RunAsync(CancellationToken.None), DetectIdleJob.Schedule);
-            recurringJobs.AddOrUpdate<ForecastJob>(ForecastJob.Id, job => job.RunAsync(CancellationToken.None), ForecastJob.Schedule);
-        }
-        else
-        {
-            recurringJobs.RemoveIfExists(ReconcileUsageJob.Id);
-            recurringJobs.RemoveIfExists(DetectIdleJob.Id);
-            recurringJobs.RemoveIfExists(ForecastJob.Id);
+            if (recurring)
+            {
+                job.Register(recurringJobs);
+            }
+            else
+            {
+                recurringJobs.RemoveIfExists(job.Id);
+            }
         }
 
         readiness.MarkReady();
