@@ -41,9 +41,7 @@ public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
     private static readonly Sql Delete = Sql.Portable("DELETE FROM allocation WHERE id = @Id AND version = @Version");
 
     /// <summary>The pool row is locked on SQL Server before the allocation row is read, in the same order as creation.</summary>
-    private static readonly Sql LockPoolById = new(
-        sqlite: "SELECT id FROM pool WHERE id = @PoolId",
-        sqlServer: "SELECT id FROM pool WITH (UPDLOCK, HOLDLOCK) WHERE id = @PoolId");
+    private static readonly Sql LockPoolById = Sql.LockingRead($"SELECT id FROM pool {Sql.RowLock} WHERE id = @PoolId");
 
     private static readonly Sql PoolIdOfAllocation = Sql.Portable("SELECT pool_id FROM allocation WHERE id = @Id");
 

@@ -20,11 +20,10 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings, I
 {
     public const string WatermarkName = "detect-idle:computed-until";
 
-    private const long Day = 86_400;
+    /// <summary>Another instance recomputing the same pool, or closing a month, is done well within this.</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(10);
 
-    private static readonly Sql AcquireLock = new(
-        sqlite: "SELECT 0",
-        sqlServer: "DECLARE @result INT; EXEC @result = sp_getapplock @Resource = N'nationalaieval-detect-idle', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 600000; SELECT @result;");
+    private const long Day = 86_400;
 
     private static readonly Sql Pools = Sql.Portable("""
         SELECT p.id, p.gpu_model, MIN(l.start_unix) AS first_lease_unix
@@ -127,7 +126,7 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings, I
     private async Task<long> RefreshPoolAsync(PoolRow pool, long? until, long current, CancellationToken cancellationToken)
     {
         await using var session = await db.WriteAsync(cancellationToken);
-        await session.ExecuteScalarAsync<int>(AcquireLock, cancellationToken: cancellationToken);
+        await AppLocks.TakeAsync(session, AppLocks.IdleFacts, LockWait, cancellationToken);
         var marks = (await session.QueryAsync<MarkRow>(DirtyMarks, new { PoolId = pool.Id }, cancellationToken)).ToList();
         var ranges = marks.Select(m => (From: m.FromUnix, To: Math.Min(m.ToUnix, current))).ToList();
         if (pool.FirstLeaseUnix is { } first)

@@ -24,17 +24,11 @@ public sealed class ParticipationRow
     /// The same row, locked on SQL Server so that an elimination and an allocation for the same participation
     /// serialise (SQLite's write transaction already does).
     /// </summary>
-    public static readonly Sql LockByStageAndTeam = new(
-        sqlite: $"""
-            SELECT {Columns}
-            FROM participation p JOIN stage s ON s.id = p.stage_id JOIN team t ON t.id = p.team_id
-            WHERE p.stage_id = @StageId AND p.team_id = @TeamId
-            """,
-        sqlServer: $"""
-            SELECT {Columns}
-            FROM participation p WITH (UPDLOCK, HOLDLOCK) JOIN stage s ON s.id = p.stage_id JOIN team t ON t.id = p.team_id
-            WHERE p.stage_id = @StageId AND p.team_id = @TeamId
-            """);
+    public static readonly Sql LockByStageAndTeam = Sql.LockingRead($"""
+        SELECT {Columns}
+        FROM participation p {Sql.RowLock} JOIN stage s ON s.id = p.stage_id JOIN team t ON t.id = p.team_id
+        WHERE p.stage_id = @StageId AND p.team_id = @TeamId
+        """);
 
     public static readonly Sql ByTeam = Sql.Portable($"""
         SELECT {Columns}

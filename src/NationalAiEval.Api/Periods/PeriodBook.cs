@@ -17,10 +17,6 @@ namespace NationalAiEval.Api.Periods;
 /// </summary>
 public sealed class PeriodBook(Db db, IClock clock, ProgrammeSettings programme, IdleCalculator idle, AuditLog audit)
 {
-    private static readonly Sql AcquireLock = new(
-        sqlite: "SELECT 0",
-        sqlServer: "DECLARE @result INT; EXEC @result = sp_getapplock @Resource = N'nationalaieval-detect-idle', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 600000; SELECT @result;");
-
     private static readonly Sql Closed = Sql.Portable("SELECT id, period, closed_unix, closed_by_name FROM closed_period ORDER BY period");
 
     private static readonly Sql Page = Sql.FirstRows("id, period, closed_unix, closed_by_name", "FROM closed_period WHERE id > @After ORDER BY id");
@@ -70,7 +66,7 @@ public sealed class PeriodBook(Db db, IClock clock, ProgrammeSettings programme,
         await idle.RefreshAsync(cancellationToken);
 
         await using var session = await db.WriteAsync(cancellationToken);
-        await session.ExecuteScalarAsync<int>(AcquireLock, cancellationToken: cancellationToken);
+        await AppLocks.TakeAsync(session, AppLocks.IdleFacts, IdleCalculator.LockWait, cancellationToken);
         var closed = (await session.QueryAsync<ClosedRow>(Closed, cancellationToken: cancellationToken)).ToList();
         if (closed.Any(c => c.Period == period))
         {

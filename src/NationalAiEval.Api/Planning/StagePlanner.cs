@@ -36,9 +36,7 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit)
     private static readonly Sql MarkCommitted = Sql.Portable("UPDATE plan_preview SET committed_unix = @Now WHERE id = @Id AND committed_unix IS NULL");
 
     /// <summary>A commit rewrites allocations on any pool: it serialises with every allocator (SQLite's write lock already does).</summary>
-    private static readonly Sql LockPools = new(
-        sqlite: "SELECT COUNT(*) FROM pool",
-        sqlServer: "SELECT COUNT(*) FROM pool WITH (UPDLOCK, HOLDLOCK)");
+    private static readonly Sql LockPools = Sql.LockingRead($"SELECT COUNT(*) FROM pool {Sql.RowLock}");
 
     private static readonly Sql Shorten = Sql.Portable("UPDATE allocation SET end_unix = @EndUnix, version = version + 1 WHERE id = @Id");
 

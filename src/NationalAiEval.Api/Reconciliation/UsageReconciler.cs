@@ -35,9 +35,8 @@ public sealed class UsageReconciler(
 
     private const int MaxSetAsideInARow = 10;
 
-    private static readonly Sql AcquireLock = new(
-        sqlite: "SELECT 0",
-        sqlServer: "DECLARE @result INT; EXEC @result = sp_getapplock @Resource = N'nationalaieval-reconcile-usage', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 600000; SELECT @result;");
+    /// <summary>A batch is bounded, so another instance's batch ends well within this; longer means something is stuck.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(10);
 
     private static readonly Sql DirtyBatch = Sql.FirstRows(
         """
@@ -171,10 +170,7 @@ public sealed class UsageReconciler(
     private async Task<ReconciliationSummary?> RunBatchAsync(string triggeredBy, int take, CancellationToken cancellationToken)
     {
         await using var session = await db.WriteAsync(cancellationToken);
-        if (await session.ExecuteScalarAsync<int>(AcquireLock, cancellationToken: cancellationToken) < 0)
-        {
-            throw new TimeoutException("Another reconciliation held the lock for ten minutes.");
-        }
+        await AppLocks.TakeAsync(session, AppLocks.ReconcileUsage, LockWait, cancellationToken);
 
         var records = await session.ReadRowsAsync(DirtyBatch, new { Take = take }, DirtyRecord.Read, cancellationToken);
         if (records.Count == 0)

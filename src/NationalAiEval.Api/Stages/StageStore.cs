@@ -28,15 +28,10 @@ public sealed class StageStore(Db db, IClock clock, ProgrammeSettings programme,
         "id, code, name, start_date, duration_days, entitlement_milli_egh_s, data_grant_krw, time_zone, version, created_unix",
         "FROM stage WHERE id > @After ORDER BY id");
 
-    private static readonly Sql LockByCode = new(
-        sqlite: """
-            SELECT id, code, name, start_date, duration_days, entitlement_milli_egh_s, data_grant_krw, time_zone, version, created_unix
-            FROM stage WHERE code = @Code
-            """,
-        sqlServer: """
-            SELECT id, code, name, start_date, duration_days, entitlement_milli_egh_s, data_grant_krw, time_zone, version, created_unix
-            FROM stage WITH (UPDLOCK, HOLDLOCK) WHERE code = @Code
-            """);
+    private static readonly Sql LockByCode = Sql.LockingRead($"""
+        SELECT id, code, name, start_date, duration_days, entitlement_milli_egh_s, data_grant_krw, time_zone, version, created_unix
+        FROM stage {Sql.RowLock} WHERE code = @Code
+        """);
 
     private static readonly Sql CountParticipations = Sql.Portable("SELECT COUNT(*) FROM participation WHERE stage_id = @StageId");
 

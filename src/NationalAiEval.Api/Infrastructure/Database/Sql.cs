@@ -22,6 +22,25 @@ public sealed record Sql
 
     public static Sql Portable(string text) => new(text, text);
 
+    /// <summary>Written after a table (and its alias) in <see cref="LockingRead"/>: the rows read from it stay locked.</summary>
+    public const string RowLock = "/*row lock*/";
+
+    /// <summary>
+    /// A read that locks the rows it reads, to the end of the transaction, against every other writer that locks them
+    /// (on any instance): on SQL Server the table marked <see cref="RowLock"/> is read <c>WITH (UPDLOCK, HOLDLOCK)</c>; on
+    /// SQLite the write transaction already holds the database's write lock, so the mark is dropped.
+    /// </summary>
+    public static Sql LockingRead(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Contains(RowLock, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"A locking read names the table it locks with {nameof(RowLock)}.", nameof(text));
+        }
+
+        return new(text.Replace(" " + RowLock, string.Empty, StringComparison.Ordinal), text.Replace(RowLock, "WITH (UPDLOCK, HOLDLOCK)", StringComparison.Ordinal));
+    }
+
     /// <summary>An INSERT that returns the new row's id: <c>RETURNING id</c> on SQLite, <c>OUTPUT INSERTED.id</c> on SQL Server.</summary>
     public static Sql InsertReturningId(string table, string columns, string values) => new(
         $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id",
