@@ -16,6 +16,7 @@ namespace NationalAiEval.Api.Tests.Intake;
 /// the same quota and waste figures as before, every stored record out of bounds is quarantined (and only those), and
 /// pool pp's facts add up to exactly the records that count.
 /// </summary>
+[Trait(TestKinds.Name, TestKinds.Property)]
 public sealed class HostileIntakePropertyTests
 {
     private static readonly string[] Texts =

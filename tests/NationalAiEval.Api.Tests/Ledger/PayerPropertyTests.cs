@@ -13,6 +13,7 @@ namespace NationalAiEval.Api.Tests.Ledger;
 /// here) or flagged (outside-window or after-end, by exactly its amount); every ended participation's balance is zero;
 /// and every quota's used total equals the sum of its per-pool figures.
 /// </summary>
+[Trait(TestKinds.Name, TestKinds.Property)]
 public sealed class PayerPropertyTests
 {
     /// <summary>2026-01-16 00:00 in Seoul: stage s1's start; s2 starts 9 days later and lasts twice as long.</summary>

@@ -1,0 +1,202 @@
+using System.Net;
+using NationalAiEval.Api.Tests.Infrastructure;
+using NodaTime;
+
+namespace NationalAiEval.Api.Tests.Planning;
+
+public abstract class PlanningTests(DatabaseKind kind) : ApiTest(kind)
+{
+    /// <summary>
+    /// Now is 2026-02-01. Pool p8 has 8 B200 for all of 2026; stage "st" runs 100 days from 2026-01-16 (Seoul);
+    /// teams ta and tb joined on day one, each owed <paramref name="gpuDays"/> GPU-days.
+    /// </summary>
+    private async Task SetUpAsync(long gpuDays)
+    {
+        App.Clock.Reset(Instant.FromUtc(2026, 2, 1, 0, 0));
+        await Programme.PoolAsync("p8");
+        await Programme.StageAsync("st", durationDays: 100, entitlementGpuHours: gpuDays * 24);
+        await Programme.TeamAsync("ta", "tb");
+        await (await Programme.AdmitAsync("st", "ta")).ExpectAsync(HttpStatusCode.Created);
+        await (await Programme.AdmitAsync("st", "tb")).ExpectAsync(HttpStatusCode.Created);
+    }
+
+    private Task<HttpResponseMessage> PreviewAsync(object? body = null) => Manager.PostJsonAsync("/api/v1/stages/st/plan/preview", body ?? new { });
+
+    private async Task<HttpResponseMessage> CommitAsync(string planId, string? etag)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/stages/st/plan/commit") { Content = System.Net.Http.Json.JsonContent.Create(new { planId }) };
+        if (etag is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", etag);
+        }
+
+        return await Manager.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Capacity_WhenTheLeasesSuffice_IsFeasible()
+    {
+        await SetUpAsync(300);
+
+        var capacity = await (await Manager.GetAsync("/api/v1/stages/st/plan/capacity")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.True(capacity.GetProperty("feasible").GetBoolean());
+        Assert.Equal("2026-02-01T00:00:00Z", capacity.Text("from"));
+        Assert.Empty(capacity.Items("extraLeases"));
+    }
+
+    [Fact]
+    public async Task Capacity_WhenShort_NamesTheBottleneck_AndTheLeaseThatClosesIt_AndLeasingItCloses()
+    {
+        // From 2026-02-01 to the window's end (2026-04-25T15:00Z) p8 gives 8 x 83.625 days: two teams cannot get 500 each.
+        await SetUpAsync(500);
+
+        var short_ = await (await Manager.GetAsync("/api/v1/stages/st/plan/capacity")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.False(short_.GetProperty("feasible").GetBoolean());
+        Assert.Equal(8m * 24 * 83.625m / 2, short_.Decimal("maxEqualShareGpuHours"));
+        var bottleneck = Assert.Single(short_.Items("bottlenecks"));
+        Assert.Equal(("p8", 8L), (bottleneck.Text("pool"), bottleneck.Long("freeGpus")));
+        Assert.NotEmpty(short_.Items("extraLeases"));
+        Assert.Equal("B200", Assert.Single(short_.Items("extraByModel")).Text("gpuModel"));
+        Assert.True(short_.Long("extraLeaseKrw") > 0);
+
+        foreach (var lease in short_.Items("extraLeases"))
+        {
+            await Programme.LeaseAsync(lease.Text("pool"), lease.Long("gpus"), lease.Text("from"), lease.Text("to"));
+        }
+
+        var closed = await (await Manager.GetAsync("/api/v1/stages/st/plan/capacity")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(closed.GetProperty("feasible").GetBoolean());
+    }
+
+    [Fact]
+    public async Task APreview_CommittedWithItsETag_GivesEveryTeamItsEntitlement_WithoutOverCommitting()
+    {
+        await SetUpAsync(300);
+        await (await Programme.AllocateAsync("st", "ta", "p8", 8, "2026-01-15T15:00:00Z", "2026-01-25T00:00:00Z")).ExpectAsync(HttpStatusCode.Created);
+        var future = (await (await Programme.AllocateAsync("st", "tb", "p8", 2, "2026-03-01T00:00:00Z", "2026-03-10T00:00:00Z")).ExpectAsync(HttpStatusCode.Created)).Long("id");
+
+        var preview = await PreviewAsync();
+        var plan = await preview.ExpectAsync(HttpStatusCode.OK);
+        var etag = preview.Headers.ETag!.ToString();
+
+        Assert.False(plan.GetProperty("hypothetical").GetBoolean());
+        Assert.All(plan.Items("participations"), p => Assert.InRange(p.Decimal("totalGpuHours"), 300m * 24 - 1, 300m * 24));
+        Assert.Equal(8m * 24 * ((24 * 9) + 9) / 24, plan.Items("participations").Single(p => p.Text("team") == "ta").Decimal("receivedGpuHours"));
+        var unallocated = Assert.Single(plan.Items("unallocated"));
+        Assert.Equal("p8", unallocated.Text("pool"));
+        Assert.True(unallocated.Long("krw") > 0);
+
+        var committed = await (await CommitAsync(plan.Text("planId"), etag)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(plan.Items("allocations").Length, committed.Long("allocationsCreated"));
+        Assert.Equal(1, committed.Long("allocationsRemoved"));
+        await (await Manager.GetAsync($"/api/v1/allocations/{future}")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        var capacity = await (await Manager.GetAsync("/api/v1/pools/p8/capacity?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z")).ExpectAsync(HttpStatusCode.OK);
+        Assert.All(capacity.Items("segments"), s => Assert.True(s.Long("allocatedGpus") <= s.Long("leasedGpus")));
+        foreach (var team in new[] { "ta", "tb" })
+        {
+            var quota = Assert.Single((await (await Manager.GetAsync($"/api/v1/teams/{team}/quota")).ExpectAsync(HttpStatusCode.OK)).Items("stages"));
+            Assert.InRange(quota.Decimal("stillToAllocateGpuHours"), 0m, 1m);
+        }
+
+        await (await CommitAsync(plan.Text("planId"), etag)).ExpectProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task ACommit_IsRefused_WithoutTheETag_OrWhenAnythingChanged()
+    {
+        await SetUpAsync(300);
+        var preview = await PreviewAsync();
+        var plan = await preview.ExpectAsync(HttpStatusCode.OK);
+        var etag = preview.Headers.ETag!.ToString();
+
+        await (await CommitAsync(plan.Text("planId"), null)).ExpectProblemAsync(HttpStatusCode.PreconditionRequired);
+        await (await CommitAsync(plan.Text("planId"), "\"not-this-one\"")).ExpectProblemAsync(HttpStatusCode.PreconditionFailed);
+        await (await CommitAsync("0000000000000000000000000000dead", etag)).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await Programme.LeaseAsync("p8", 8, "2026-06-01T00:00:00Z", "2026-07-01T00:00:00Z");
+        var before = await App.RowCountsAsync();
+
+        await (await CommitAsync(plan.Text("planId"), etag)).ExpectProblemAsync(HttpStatusCode.PreconditionFailed);
+
+        Assert.Equal(before, await App.RowCountsAsync());
+    }
+
+    [Fact]
+    public async Task WhatIf_ALateTeam_AnEliminationOrALease_WritesNothing_AndCannotBeCommitted()
+    {
+        await SetUpAsync(300);
+        var before = await App.RowCountsAsync();
+
+        var late = await PreviewAsync(new { whatIf = new { joins = new[] { new { team = "late", joinDate = "2026-03-01", kind = "rechallenge" } } } });
+        var plan = await late.ExpectAsync(HttpStatusCode.OK);
+        var withLease = await (await PreviewAsync(new
+        {
+            whatIf = new
+            {
+                joins = new[] { new { team = "late", joinDate = "2026-03-01", kind = "rechallenge" } },
+                leases = new[] { new { pool = "p8", gpus = 8, start = "2026-02-01T00:00:00Z", end = "2026-07-01T00:00:00Z", krwPerGpuHour = 9000 } },
+            },
+        })).ExpectAsync(HttpStatusCode.OK);
+        var eliminated = await (await PreviewAsync(new
+        {
+            whatIf = new
+            {
+                joins = new[] { new { team = "late", joinDate = "2026-03-01", kind = "rechallenge" } },
+                eliminations = new[] { new { team = "tb", effectiveAt = "2026-02-01T00:00:00Z" } },
+            },
+        })).ExpectAsync(HttpStatusCode.OK);
+
+        static decimal MaxShare(System.Text.Json.JsonElement view) => view.GetProperty("capacity").Decimal("maxEqualShareGpuHours");
+        Assert.True(plan.GetProperty("hypothetical").GetBoolean());
+        Assert.Contains(plan.Items("participations"), p => p.Text("team") == "late" && p.GetProperty("hypothetical").GetBoolean() && p.Decimal("totalGpuHours") >= 300m * 24 - 1);
+        Assert.True(MaxShare(withLease) > MaxShare(plan));
+        Assert.DoesNotContain(eliminated.Items("participations"), p => p.Text("team") == "tb");
+        Assert.True(MaxShare(eliminated) > MaxShare(plan));
+        var after = await App.RowCountsAsync();
+        Assert.Equal(before.Where(t => t.Key != "plan_preview"), after.Where(t => t.Key != "plan_preview"));
+        await (await CommitAsync(plan.Text("planId"), late.Headers.ETag!.ToString())).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "planId");
+    }
+
+    [Fact]
+    public async Task WholeNodes_PlansInMultiplesOfTheNodeSize()
+    {
+        await SetUpAsync(250);
+
+        var plan = await (await PreviewAsync(new { wholeNodes = true })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.NotEmpty(plan.Items("allocations"));
+        Assert.All(plan.Items("allocations"), a => Assert.Equal(0, a.Long("gpus") % 8));
+    }
+
+    [Theory]
+    [InlineData("{\"whatIf\":{\"joins\":[{\"team\":\"ta\",\"joinDate\":\"2026-03-01\"}]}}", "whatIf.joins[0].team")]
+    [InlineData("{\"whatIf\":{\"joins\":[{\"team\":\"new-team\",\"joinDate\":\"2025-03-01\"}]}}", "whatIf.joins[0].joinDate")]
+    [InlineData("{\"whatIf\":{\"leases\":[{\"pool\":\"nowhere\",\"gpus\":8,\"start\":\"2026-02-01T00:00:00Z\",\"end\":\"2026-03-01T00:00:00Z\",\"krwPerGpuHour\":1}]}}", "whatIf.leases[0].pool")]
+    [InlineData("{\"whatIf\":{\"eliminations\":[{\"team\":\"nobody\",\"effectiveAt\":\"2026-03-01T00:00:00Z\"}]}}", "whatIf.eliminations[0].team")]
+    [InlineData("{\"wholeNodes\":\"yes\"}", "wholeNodes")]
+    public async Task ABadWhatIf_Is400NamingTheField(string body, string field)
+    {
+        await SetUpAsync(300);
+
+        await (await Manager.PostRawAsync("/api/v1/stages/st/plan/preview", body)).ExpectProblemAsync(HttpStatusCode.BadRequest, field);
+    }
+
+    [Fact]
+    public async Task Planning_IsForManagers_AndFinanceMayReadTheCapacity()
+    {
+        await SetUpAsync(300);
+        var finance = await App.ClientAsync("finance");
+        var team = await App.ClientAsync("team", "ta");
+
+        await (await finance.GetAsync("/api/v1/stages/st/plan/capacity")).ExpectAsync(HttpStatusCode.OK);
+        await (await finance.PostJsonAsync("/api/v1/stages/st/plan/preview", new { })).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await team.GetAsync("/api/v1/stages/st/plan/capacity")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await Manager.GetAsync("/api/v1/stages/none/plan/capacity")).ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+}
+
+public sealed class PlanningOnSqlite() : PlanningTests(DatabaseKind.Sqlite);
+
+public sealed class PlanningOnSqlServer() : PlanningTests(DatabaseKind.SqlServer);
