@@ -1,6 +1,6 @@
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
-using NationalAiEval.Api.Pools;
+using NationalAiEval.Api.Usage;
 using NationalAiEval.Api.Weights;
 using NationalAiEval.Core.Idle;
 using NationalAiEval.Core.Usage;

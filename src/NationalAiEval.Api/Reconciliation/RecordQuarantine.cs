@@ -2,7 +2,7 @@ using System.Globalization;
 using NationalAiEval.Api.Flags;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
-using NationalAiEval.Api.Pools;
+using NationalAiEval.Api.Usage;
 using NationalAiEval.Core.Time;
 using NationalAiEval.Core.Usage;
 using NodaTime;

@@ -3,6 +3,7 @@ using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Pools;
+using NationalAiEval.Api.Usage;
 using NationalAiEval.Core.Usage;
 using NationalAiEval.Core.Utilisation;
 using NodaTime;

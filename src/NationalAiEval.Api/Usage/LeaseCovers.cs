@@ -1,9 +1,12 @@
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Core.Usage;
 
-namespace NationalAiEval.Api.Pools;
+namespace NationalAiEval.Api.Usage;
 
-/// <summary>Reads a pool's <see cref="LeaseCover"/>: where usage may lie, and where detect-idle computes hours.</summary>
+/// <summary>
+/// Reads a pool's <see cref="LeaseCover"/>: where usage may lie (the intake bounds), and so where detect-idle computes
+/// hours. Kept with usage, which it bounds, rather than with pools, so that detect-idle does not depend on the pools feature.
+/// </summary>
 public static class LeaseCovers
 {
     private static readonly Sql Spans = Sql.Portable("SELECT gpus, start_unix, end_unix FROM lease_line WHERE pool_id = @PoolId");
