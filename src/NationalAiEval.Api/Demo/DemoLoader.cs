@@ -97,7 +97,7 @@ public sealed class DemoLoader(
 
         foreach (var (pool, records) in DemoUsage.Generate(clock.GetCurrentInstant()))
         {
-            await usage.WriteAsync(pool, records, "json", demo, cancellationToken);
+            await usage.WriteAsync(pool, records, UsageSources.Json, demo, cancellationToken);
         }
 
         await drawdowns.RecordAsync(DemoData.Stage, "lg-ai-research",
@@ -123,7 +123,7 @@ public sealed class DemoLoader(
 
         var start = At(new LocalDate(2026, 2, 27)) + Duration.FromHours(9);
         await usage.WriteAsync("naver-h100", [new IncomingUsage("upstage/resent-2026-02-27", "upstage-solar", Unix.Seconds(start),
-            Unix.Seconds(start + Duration.FromHours(6)), Unix.Seconds(start + Duration.FromHours(6)), 32, UsageOrigin.JsonRecord(0, endGiven: true))], "json", demo, cancellationToken);
+            Unix.Seconds(start + Duration.FromHours(6)), Unix.Seconds(start + Duration.FromHours(6)), 32, UsageOrigin.JsonRecord(0, endGiven: true))], UsageSources.Json, demo, cancellationToken);
         await reconciler.RunAsync("demo loader", cancellationToken);
     }
 

@@ -21,7 +21,7 @@ public static class UsageEndpoints
                 await pools.EnsureVisibleAsync(pool, caller, ct);
                 var request = await JsonBody.ReadAsync<UsageBatchRequest>(http, ct);
                 var records = UsageValidation.Validate(request, clock.GetCurrentInstant());
-                return TypedResults.Ok(await writer.WriteAsync(pool, records, "json", caller, ct));
+                return TypedResults.Ok(await writer.WriteAsync(pool, records, UsageSources.Json, caller, ct));
             })
             .Accepts<UsageBatchRequest>("application/json")
             .RequireAuthorization(Policies.UsageWriter)
@@ -33,18 +33,9 @@ public static class UsageEndpoints
             {
                 await pools.EnsureVisibleAsync(pool, caller, ct);
                 var zone = ReadZone(timeZone);
-                if (http.ContentType is not { } type || !type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw Problems.UnsupportedMediaType("text/plain", "Send the output of sacct --parsable2 as text/plain.");
-                }
+                var parsed = await TextUpload.ReadAsync(http, "the output of sacct --parsable2", reader => ParseSacctAsync(reader, zone, ct));
 
-                SacctParseResult parsed;
-                using (var reader = new StreamReader(http.Body, new UTF8Encoding(false, throwOnInvalidBytes: true)))
-                {
-                    parsed = await ParseSacctAsync(reader, zone, ct);
-                }
-
-                var summary = await writer.WriteAsync(pool, SacctRecords(parsed), "sacct", caller, ct);
+                var summary = await writer.WriteAsync(pool, SacctRecords(parsed), UsageSources.Sacct, caller, ct);
                 return TypedResults.Ok(new SacctIngestionSummary(summary.Received, summary.Inserted, summary.Updated, summary.Unchanged, summary.Stale,
                     summary.Overridden, parsed.StepLines, parsed.NotStarted, parsed.WithoutGpus));
             })
@@ -75,7 +66,7 @@ public static class UsageEndpoints
             ?? throw Problems.Validation("timeZone", "must be an IANA time zone, for example UTC or Asia/Seoul.");
     }
 
-    private static async Task<SacctParseResult> ParseSacctAsync(StreamReader reader, DateTimeZone zone, CancellationToken cancellationToken)
+    private static async Task<SacctParseResult> ParseSacctAsync(TextReader reader, DateTimeZone zone, CancellationToken cancellationToken)
     {
         try
         {
@@ -84,10 +75,6 @@ public static class UsageEndpoints
         catch (SacctFormatException ex)
         {
             throw Problems.MalformedLine(ex.LineNumber, ex.Reason);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw Problems.Validation("body", "The text is not valid UTF-8.");
         }
     }
 

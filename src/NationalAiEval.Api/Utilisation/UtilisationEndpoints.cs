@@ -21,23 +21,7 @@ public static class UtilisationEndpoints
                 var v = new Validator();
                 var scraped = v.QueryInstant(scrapedAt, "scrapedAt");
                 v.ThrowIfInvalid();
-                if (http.ContentType is not { } type || !type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw Problems.UnsupportedMediaType("text/plain", "Send the DCGM exporter's /metrics text (Prometheus exposition format 0.0.4) as text/plain.");
-                }
-
-                string text;
-                using (var reader = new StreamReader(http.Body, new UTF8Encoding(false, throwOnInvalidBytes: true)))
-                {
-                    try
-                    {
-                        text = await reader.ReadToEndAsync(ct);
-                    }
-                    catch (DecoderFallbackException)
-                    {
-                        throw Problems.Validation("body", "The text is not valid UTF-8.");
-                    }
-                }
+                var text = await TextUpload.ReadAsync(http, "the DCGM exporter's /metrics text (Prometheus exposition format 0.0.4)", reader => reader.ReadToEndAsync(ct));
 
                 var scrape = Read(text, scraped is { } at ? Unix.Seconds(at) : null);
                 return TypedResults.Ok(await writer.WriteAsync(pool, scrape, caller, ct));
