@@ -5,6 +5,7 @@ using NationalAiEval.Api.Planning;
 using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Quota;
 using NationalAiEval.Core.Forecasting;
+using NationalAiEval.Core.Pricing;
 using NationalAiEval.Core.Quota;
 using NationalAiEval.Core.Reports;
 using NationalAiEval.Core.Units;
@@ -82,7 +83,7 @@ public sealed class ForecastReader(Db db, IClock clock, QuotaReader quota, Stage
                 Math.Max(p.WindowStartUnix, p.EligibleUnix ?? p.WindowStartUnix), p.EndedUnix, excluded[p.Id].ToHashSet()))],
             fromUnix, untilUnix);
         var won = Apportionment.Apportion([.. segments.Select(s => (Int128)s.KrwNumerator)], GpuTime.SecondsPerHour,
-            Apportionment.Round(segments.Aggregate(Int128.Zero, (sum, s) => sum + s.KrwNumerator), GpuTime.SecondsPerHour));
+            LeasePricing.Krw(segments.Aggregate(Int128.Zero, (sum, s) => sum + s.KrwNumerator)));
         var views = segments.Select((s, i) => new UnallocatedSegmentView(pools[s.PoolId].Code, pools[s.PoolId].Provider, pools[s.PoolId].GpuModel,
             Unix.Instant(s.Start), Unix.Instant(s.End), s.Gpus, CauseNames[(int)s.Cause], GpuTime.ToGpuHours(s.GpuSeconds), won[i])).ToList();
         var seconds = segments.Select(s => s.GpuSeconds).ToList();

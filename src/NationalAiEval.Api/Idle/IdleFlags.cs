@@ -2,7 +2,7 @@ using System.Globalization;
 using NationalAiEval.Api.Flags;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
-using NationalAiEval.Core.Reports;
+using NationalAiEval.Core.Pricing;
 using NationalAiEval.Core.Units;
 using NationalAiEval.Core.Usage;
 using NodaTime;
@@ -49,15 +49,15 @@ public sealed class IdleFlags(Db db, IClock clock, IdleSettings settings, FlagWr
         {
             var flagged = p.LeasedGs > 0 && p.IdleGs * 100 > p.LeasedGs * settings.ThresholdPercent;
             return new FlagCondition(FlagKinds.IdleCapacity, $"{FlagKinds.IdleCapacity}|pool:{p.PoolId}", null, p.PoolId, null, null, from, to,
-                flagged ? p.IdleGs : 0, FlagWriter.GpuSecondsUnit, Apportionment.Round(p.IdleNum, 3600),
-                $"Pool '{p.Pool}' left {Hours(p.IdleGs)} of {Hours(p.LeasedGs)} leased GPU-hours idle ({Percent(p.IdleGs, p.LeasedGs)}) in the last {hours} hours, worth {Apportionment.Round(p.IdleNum, 3600).ToString("N0", CultureInfo.InvariantCulture)} KRW.");
+                flagged ? p.IdleGs : 0, FlagWriter.GpuSecondsUnit, LeasePricing.Krw(p.IdleNum),
+                $"Pool '{p.Pool}' left {Hours(p.IdleGs)} of {Hours(p.LeasedGs)} leased GPU-hours idle ({Percent(p.IdleGs, p.LeasedGs)}) in the last {hours} hours, worth {LeasePricing.Krw(p.IdleNum).ToString("N0", CultureInfo.InvariantCulture)} KRW.");
         }).ToList();
         var unused = teams.Select(t =>
         {
             var flagged = t.AllocatedGs > 0 && t.UnusedGs * 100 > t.AllocatedGs * settings.ThresholdPercent;
             return new FlagCondition(FlagKinds.AllocatedUnused, $"{FlagKinds.AllocatedUnused}|team:{t.TeamId}|pool:{t.PoolId}", t.TeamId, t.PoolId, null, null,
-                from, to, flagged ? t.UnusedGs : 0, FlagWriter.GpuSecondsUnit, Apportionment.Round(t.UnusedNum, 3600),
-                $"Team '{t.Team}' left {Hours(t.UnusedGs)} of its {Hours(t.AllocatedGs)} allocated GPU-hours on pool '{t.Pool}' unused ({Percent(t.UnusedGs, t.AllocatedGs)}) in the last {hours} hours, worth {Apportionment.Round(t.UnusedNum, 3600).ToString("N0", CultureInfo.InvariantCulture)} KRW.");
+                from, to, flagged ? t.UnusedGs : 0, FlagWriter.GpuSecondsUnit, LeasePricing.Krw(t.UnusedNum),
+                $"Team '{t.Team}' left {Hours(t.UnusedGs)} of its {Hours(t.AllocatedGs)} allocated GPU-hours on pool '{t.Pool}' unused ({Percent(t.UnusedGs, t.AllocatedGs)}) in the last {hours} hours, worth {LeasePricing.Krw(t.UnusedNum).ToString("N0", CultureInfo.InvariantCulture)} KRW.");
         }).ToList();
         var excess = pools.Select(p => new FlagCondition(FlagKinds.UsageExceedsCapacity, $"{FlagKinds.UsageExceedsCapacity}|pool:{p.PoolId}", null, p.PoolId, null, null,
             from, to, p.ExcessGs, FlagWriter.GpuSecondsUnit, null,

@@ -1,3 +1,5 @@
+using NationalAiEval.Core.Pricing;
+
 namespace NationalAiEval.Core.Forecasting;
 
 /// <summary>Why leased capacity will sit unallocated (api-docs/DEFINITIONS.md#forecast).</summary>
@@ -36,7 +38,7 @@ public sealed record UnallocatedSegment(long PoolId, long Start, long End, long 
 
 /// <summary>
 /// Looks forward from an instant: where will leased GPUs have no allocation, and why (api-docs/DEFINITIONS.md#forecast).
-/// Unallocated capacity is priced at the dearest lines, as idle is (allocated capacity is taken from the cheapest). GPUs
+/// Unallocated capacity is priced at the top of the lease stack (api-docs/DEFINITIONS.md#lease-pricing), as idle is. GPUs
 /// freed by an end are counted first (up to what the ended team held on the pool when it ended, until its window would
 /// have closed) and take the dearest of the unallocated lines; the rest take the lines after them. The rest is a gap
 /// before a late team joins while a team admitted to join later (its window not yet open) may use the pool and one of
@@ -106,37 +108,24 @@ public static class UnallocatedForecast
                     _ => UnallocatedCause.LeaseOutlivesWindows,
                 };
 
-                // The dearest GPUs are the unallocated ones; the freed ones are priced first among them.
-                var dearest = inForce.OrderByDescending(l => l.KrwPerGpuHour).ToList();
+                // Unallocated GPUs sit at the top of the lease stack; the freed ones take its very top.
+                var stack = LeasePricing.Of(inForce.Select(l => new PricedCapacity(l.Gpus, l.KrwPerGpuHour)));
                 var seconds = end - start;
                 if (fromEnd > 0)
                 {
                     Add(segments, new UnallocatedSegment(pool.Key, start, end, fromEnd, UnallocatedCause.FreedByElimination, fromEnd * seconds,
-                        Price(dearest, 0, fromEnd) * seconds));
+                        stack.Top(fromEnd) * seconds));
                 }
 
                 if (rest > 0)
                 {
-                    Add(segments, new UnallocatedSegment(pool.Key, start, end, rest, cause, rest * seconds, Price(dearest, fromEnd, rest) * seconds));
+                    Add(segments, new UnallocatedSegment(pool.Key, start, end, rest, cause, rest * seconds,
+                        stack.Numerator(stack.Total - free, rest) * seconds));
                 }
             }
         }
 
         return segments;
-    }
-
-    /// <summary>The summed price per GPU-hour of <paramref name="count"/> GPUs of the lines (dearest first), after the first <paramref name="skip"/>.</summary>
-    private static long Price(List<ForecastLease> dearestFirst, long skip, long count)
-    {
-        long price = 0, position = 0;
-        foreach (var line in dearestFirst)
-        {
-            var take = Math.Min(position + line.Gpus, skip + count) - Math.Max(position, skip);
-            price += Math.Max(0, take) * line.KrwPerGpuHour;
-            position += line.Gpus;
-        }
-
-        return price;
     }
 
     /// <summary>Appends, or lengthens the previous segment when it continues it with the same GPUs for the same cause.</summary>

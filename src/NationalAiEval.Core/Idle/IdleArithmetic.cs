@@ -1,3 +1,5 @@
+using NationalAiEval.Core.Pricing;
+
 namespace NationalAiEval.Core.Idle;
 
 /// <summary>What one lease line supplies in an hour: GPU-seconds, at a price per GPU-hour.</summary>
@@ -46,8 +48,8 @@ public sealed record HourBreakdown(
 /// <summary>
 /// api-docs/DEFINITIONS.md#idle-split: Idle = L - U; allocated-unused = sum of max(0, A_i - U_i), capped at
 /// Idle; unallocated = Idle - allocated-unused. When a cap binds, the teams' parts are scaled down by largest remainder,
-/// so they still add up exactly. Prices: used capacity is taken from the cheapest lines first, then allocated-unused,
-/// and unallocated capacity is priced at the dearest lines: the conservative figure for finance.
+/// so they still add up exactly. Prices come from the hour's <see cref="LeasePricing"/> (api-docs/DEFINITIONS.md#lease-pricing):
+/// used at the bottom, allocated-unused above it, unallocated at the top.
 /// </summary>
 public static class IdleArithmetic
 {
@@ -67,11 +69,9 @@ public static class IdleArithmetic
         var unusedShares = Proportional(unusedRights, allocatedUnused);
         var unallocated = idle - allocatedUnused;
 
-        var ordered = lines.Where(l => l.GpuSeconds > 0).OrderBy(l => l.KrwPerGpuHour).ToList();
-        var (usedNumerator, afterUsed) = Take(ordered, 0, used);
-        var (unusedNumerator, afterUnused) = Take(ordered, afterUsed, allocatedUnused);
-        var (unallocatedNumerator, _) = Take(ordered, afterUnused, unallocated);
-        var leasedNumerator = ordered.Sum(l => l.GpuSeconds * l.KrwPerGpuHour);
+        var stack = LeasePricing.Of(lines.Select(l => new PricedCapacity(l.GpuSeconds, l.KrwPerGpuHour)));
+        var (usedNumerator, unusedNumerator, unallocatedNumerator) = stack.Layers(used, allocatedUnused);
+        var leasedNumerator = stack.Numerator(0, stack.Total);
 
         var usedMoney = Proportional(usedShares, usedNumerator);
         var unusedMoney = Proportional(unusedShares, unusedNumerator);
@@ -138,27 +138,5 @@ public static class IdleArithmetic
         }
 
         return parts;
-    }
-
-    /// <summary>Takes <paramref name="amount"/> GPU-seconds from the sorted lines, after the first <paramref name="skip"/>.</summary>
-    private static (long Numerator, long Next) Take(List<LineHour> lines, long skip, long amount)
-    {
-        long numerator = 0, position = 0, left = amount;
-        foreach (var line in lines)
-        {
-            var start = Math.Max(position, skip);
-            var end = position + line.GpuSeconds;
-            position = end;
-            if (left == 0 || start >= end)
-            {
-                continue;
-            }
-
-            var take = Math.Min(left, end - start);
-            numerator = checked(numerator + (take * line.KrwPerGpuHour));
-            left -= take;
-        }
-
-        return (numerator, skip + amount - left);
     }
 }

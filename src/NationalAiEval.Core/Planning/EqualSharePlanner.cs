@@ -1,4 +1,5 @@
 using Google.OrTools.Graph;
+using NationalAiEval.Core.Pricing;
 using NodaTime;
 
 namespace NationalAiEval.Core.Planning;
@@ -139,11 +140,12 @@ public static class EqualSharePlanner
                     continue;
                 }
 
-                var gpuSeconds = gpus * seconds;
-                var krw = CeilDiv(gpuSeconds * pool.CurrentKrwPerGpuHour, 3600);
+                // One price per line (the pool's current rate), so a lengthened line is priced whole, rounded once.
+                var gpuSeconds = (open?.GpuSeconds ?? 0) + (gpus * seconds);
+                var krw = LeasePricing.Krw((Int128)gpuSeconds * pool.CurrentKrwPerGpuHour);
                 open = open is null
                     ? new ExtraLease(pool.PoolId, gpus, timeline.Segments[s], gpuSeconds, krw)
-                    : open with { Span = new Interval(open.Span.Start, timeline.Segments[s].End), GpuSeconds = open.GpuSeconds + gpuSeconds, Krw = open.Krw + krw };
+                    : open with { Span = new Interval(open.Span.Start, timeline.Segments[s].End), GpuSeconds = gpuSeconds, Krw = krw };
             }
 
             if (open is not null)
@@ -157,7 +159,7 @@ public static class EqualSharePlanner
 
     /// <summary>
     /// The plan's flows: every participation gets exactly its demand; among all such flows, the one that uses the most
-    /// valuable leased capacity (priced at the most expensive line of the cell), so the least money is left idle, and
+    /// valuable leased capacity (priced at the top of the cell's lease stack, the line idle capacity is priced at first), so the least money is left idle, and
     /// among equals the earliest cells, so teams that started first use capacity a late team cannot use yet.
     /// </summary>
     private static long[,,] PlanFlows(PlanningTimeline timeline, long target)
@@ -167,7 +169,7 @@ public static class EqualSharePlanner
         var total = demands.Sum();
         var cells = Cells(timeline);
         var segments = timeline.Segments.Length;
-        var value = cells.ToDictionary(c => c, c => timeline.TopPrice(c.Pool, c.Segment) * 1000 / timeline.PerMille[c.Pool, c.Segment]);
+        var value = cells.ToDictionary(c => c, c => timeline.Stack(c.Pool, c.Segment).DearestPrice * 1000 / timeline.PerMille[c.Pool, c.Segment]);
         var maxValue = value.Values.DefaultIfEmpty(0).Max();
 
         // Value must outweigh the time preference; both together must not overflow 64-bit costs.
@@ -218,27 +220,21 @@ public static class EqualSharePlanner
         {
             var pool = problem.Pools[k];
             var planned = allocations.Where(a => a.PoolId == pool.PoolId).ToList();
-            long idleSeconds = 0, krw = 0;
+            long idleSeconds = 0;
+            Int128 numerator = 0;
             for (var s = 0; s < timeline.Segments.Length; s++)
             {
                 var span = timeline.Segments[s];
                 var seconds = timeline.Seconds(s);
-                var lines = pool.Leases.Where(l => l.Span.Contains(span.Start)).OrderBy(l => l.KrwPerGpuHour).ToList();
+                var stack = LeasePricing.Of(pool.Leases.Where(l => l.Span.Contains(span.Start)).Select(l => new PricedCapacity(l.Gpus * seconds, l.KrwPerGpuHour)));
                 var used = (pool.Locked.Where(a => a.Span.Contains(span.Start)).Sum(a => a.Gpus) * seconds)
                     + planned.Sum(a => a.Gpus * Overlap(a.Span, span));
-
-                // Used capacity comes from the cheapest lines first, so what stays idle is priced at the dearest.
-                foreach (var line in lines)
-                {
-                    var lineSeconds = line.Gpus * seconds;
-                    var usedHere = Math.Min(used, lineSeconds);
-                    used -= usedHere;
-                    idleSeconds += lineSeconds - usedHere;
-                    krw += (lineSeconds - usedHere) * line.KrwPerGpuHour / 3600;
-                }
+                var idle = Math.Max(0, stack.Total - used);
+                idleSeconds += idle;
+                numerator += stack.Top(idle);
             }
 
-            result.Add(new UnallocatedCapacity(pool.PoolId, idleSeconds, krw));
+            result.Add(new UnallocatedCapacity(pool.PoolId, idleSeconds, LeasePricing.Krw(numerator)));
         }
 
         return result;

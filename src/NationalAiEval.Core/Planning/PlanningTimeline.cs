@@ -1,4 +1,5 @@
 using NationalAiEval.Core.Capacity;
+using NationalAiEval.Core.Pricing;
 using NodaTime;
 
 namespace NationalAiEval.Core.Planning;
@@ -91,11 +92,11 @@ internal sealed class PlanningTimeline
     /// <summary>What the free GPUs of a pool in a segment are worth, in milli-EGH (1 milli-EGH = 3,600 milli-EGH-seconds).</summary>
     public long CapacityMilliEgh(int pool, int segment) => checked(FreeGpus[pool, segment] * Seconds(segment) * PerMille[pool, segment] / 3600);
 
-    /// <summary>The most expensive lease line active in the segment: what one more GPU used there saves first.</summary>
-    public long TopPrice(int pool, int segment)
+    /// <summary>The lease stack of a pool in a segment, in GPUs (api-docs/DEFINITIONS.md#lease-pricing).</summary>
+    public LeasePricing Stack(int pool, int segment)
     {
         var at = Segments[segment].Start;
-        return Problem.Pools[pool].Leases.Where(l => l.Span.Contains(at)).Select(l => l.KrwPerGpuHour).DefaultIfEmpty(0).Max();
+        return LeasePricing.Of(Problem.Pools[pool].Leases.Where(l => l.Span.Contains(at)).Select(l => new PricedCapacity(l.Gpus, l.KrwPerGpuHour)));
     }
 
     private static long FreeAt(PlanPool pool, Instant at)

@@ -106,6 +106,32 @@ public abstract class WasteReportTests(DatabaseKind kind) : ApiTest(kind)
                 adjustment.Long("usedKrw"), adjustment.Long("idleUnallocatedKrw")));
     }
 
+    /// <summary>
+    /// api-docs/DEFINITIONS.md#lease-pricing: after a pricing change (here a lease price corrected from 8,000 to 9,000 KRW
+    /// behind the API), nothing moves until reprice-idle runs; then open months are priced anew, and the closed month
+    /// stays as it was frozen while the difference is its adjustment in the first open month.
+    /// </summary>
+    [Fact]
+    public async Task RepriceIdle_AfterAPriceCorrection_ReachesOpenMonths_AndClosedOnesOnlyAsAdjustments()
+    {
+        await SetUpAsync();
+        await CloseAsync("2026-01");
+        var january = await BytesAsync("from=2026-01&to=2026-01&groupBy=team,cause", "application/json");
+        await App.WriteBehindTheApiAsync("UPDATE lease_line SET krw_per_gpu_hour = 9000");
+
+        var untouched = Assert.Single((await ReportAsync("from=2026-02&to=2026-02&groupBy=pool")).Items("rows"));
+        await (await Manager.PostAsync("/api/v1/jobs/reprice-idle/runs", null)).ExpectAsync(HttpStatusCode.OK);
+
+        // February in Seoul: 672 hours of 8 GPUs, all unallocated.
+        Assert.Equal(672L * 8 * 8_000, untouched.Long("leasedKrw"));
+        var rows = (await ReportAsync("from=2026-02&to=2026-02&groupBy=pool")).Items("rows");
+        Assert.Equal(672L * 8 * 9_000, Assert.Single(rows, r => r.GetProperty("adjustmentFor").ValueKind == JsonValueKind.Null).Long("leasedKrw"));
+        var adjustment = Assert.Single(rows, r => r.GetProperty("adjustmentFor").GetString() == "2026-01");
+        Assert.Equal((0m, 0m, 735L * 8 * 1_000, 20L * 1_000),
+            (adjustment.Decimal("leasedGpuHours"), adjustment.Decimal("usedGpuHours"), adjustment.Long("leasedKrw"), adjustment.Long("usedKrw")));
+        Assert.Equal(january, await BytesAsync("from=2026-01&to=2026-01&groupBy=team,cause", "application/json"));
+    }
+
     [Fact]
     public async Task ClosingTheNextMonth_FreezesItsAdjustments_AndLaterOnesGoToTheMonthAfter()
     {

@@ -85,6 +85,7 @@ public static class ServiceSetup
         services.AddSingleton<IdleCalculator>();
         services.AddSingleton<IdleFlags>();
         services.AddTransient<DetectIdleJob>();
+        services.AddTransient<RepriceIdleJob>();
         services.AddSingleton<DcgmWriter>();
         services.AddSingleton<PendingReadings>();
         services.AddSingleton<UtilisationReader>();

@@ -28,6 +28,9 @@ public static class RecurringJobs
         Define<ForecastJob>(ForecastJob.Id, ForecastJob.Schedule,
             "The forecast's flags: capacity nobody will use, lease expiries, entitlements at risk, lease shortfalls.",
             job => job.RunAsync(CancellationToken.None), async (job, ct) => await job.RunAsync(ct)),
+        Define<RepriceIdleJob>(RepriceIdleJob.Id, RepriceIdleJob.Schedule,
+            "Run by hand after a pricing change: every leased hour's idle facts and flags recomputed; closed months move only through adjustments.",
+            job => job.RunAsync(CancellationToken.None), async (job, ct) => await job.RunAsync(ct)),
     ];
 
     public static RecurringJob? Find(string id) => All.FirstOrDefault(j => j.Id == id);
