@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NationalAiEval.Api.Admission;
 using NationalAiEval.Api.Allocations;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Participations;

@@ -1,7 +1,5 @@
 using System.Globalization;
-using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
-using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Participations;
@@ -10,17 +8,17 @@ using NationalAiEval.Api.Stages;
 using NationalAiEval.Api.Teams;
 using NationalAiEval.Api.Weights;
 using NationalAiEval.Core.Allocations;
-using NationalAiEval.Core.Capacity;
 using NodaTime;
 
 namespace NationalAiEval.Api.Allocations;
 
 /// <summary>
-/// Allocations of pool capacity to participations. Creating one is a single transaction that locks the pool, checks
-/// the eligibility rules and the capacity timeline, and inserts: concurrent requests on one pool queue on the lock,
-/// so the pool is never over-committed at any instant (api-docs/DEFINITIONS.md#capacity).
+/// Allocations of pool capacity to participations, as managers change them through the API. Creating one is a single
+/// transaction that locks the pool, checks the eligibility rules, and has <see cref="AllocationWriter"/> check the
+/// capacity timeline and insert: concurrent requests on one pool queue on the lock, so the pool is never over-committed
+/// at any instant (api-docs/DEFINITIONS.md#capacity).
 /// </summary>
-public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
+public sealed class AllocationBook(Db db, IClock clock, AllocationWriter writer)
 {
     private const string Filters = """
          WHERE a.id > @After AND (@StageCode IS NULL OR s.code = @StageCode) AND (@TeamId IS NULL OR pa.team_id = @TeamId)
@@ -30,15 +28,7 @@ public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
         ORDER BY a.id
         """;
 
-    private static readonly Sql Insert = Sql.InsertReturningId(
-        "allocation", "participation_id, pool_id, gpus, start_unix, end_unix, created_unix", "@ParticipationId, @PoolId, @Gpus, @StartUnix, @EndUnix, @CreatedUnix");
-
     private static readonly Sql ListPage = Sql.FirstRows(AllocationRow.Columns, AllocationRow.From + Filters);
-
-    private static readonly Sql Shorten = Sql.Portable(
-        "UPDATE allocation SET end_unix = @EndUnix, version = version + 1 WHERE id = @Id AND version = @Version");
-
-    private static readonly Sql Delete = Sql.Portable("DELETE FROM allocation WHERE id = @Id AND version = @Version");
 
     /// <summary>The pool row is locked on SQL Server before the allocation row is read, in the same order as creation.</summary>
     private static readonly Sql LockPoolById = Sql.LockingRead($"SELECT id FROM pool {Sql.RowLock} WHERE id = @PoolId");
@@ -83,32 +73,10 @@ public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
                 $"GPU model {pool.GpuModel} has no equivalence weight at {start}.", "start");
         }
 
-        var window = new { PoolId = pool.Id, FromUnix = Unix.Seconds(start), ToUnix = Unix.Seconds(end) };
-        var leases = await session.QueryAsync<LeaseRow>(PoolSql.LeasesOverlapping, window, cancellationToken);
-        var existing = await session.QueryAsync<AllocationSpanRow>(PoolSql.AllocationsOverlapping, window, cancellationToken);
-        if (CapacityTimeline.FirstOverCommitment(leases.Select(l => l.ToLine()), existing.Select(a => a.ToSpan()), new AllocationSpan(gpus, span)) is { } over)
-        {
-            var interval = new OverCommittedInterval(over.Span.Start, over.Span.End, over.ExcessGpus, over.LeasedGpus, over.AllocatedGpus, over.RequestedGpus);
-            throw Problems.Conflict("over-committed", "The pool does not have that capacity.",
-                $"From {over.Span.Start} to {over.Span.End} pool '{poolCode}' would be over-committed by {over.ExcessGpus} GPU(s): {over.LeasedGpus} leased, {over.AllocatedGpus} already allocated, {gpus} requested.",
-                new Dictionary<string, object?> { ["overCommitted"] = interval });
-        }
-
-        var id = await session.QuerySingleAsync<long>(Insert, new
-        {
-            ParticipationId = participation.Id,
-            PoolId = pool.Id,
-            Gpus = gpus,
-            StartUnix = Unix.Seconds(start),
-            EndUnix = Unix.Seconds(end),
-            CreatedUnix = Unix.Seconds(clock.GetCurrentInstant()),
-        }, cancellationToken);
-        await IdleDirty.MarkAsync(session, pool.Id, Unix.Seconds(start), Unix.Seconds(end), cancellationToken);
-        var row = await session.QuerySingleAsync<AllocationRow>(AllocationRow.ById, new { Id = id }, cancellationToken);
-        var view = row.ToView(weights);
-        await audit.WriteAsync(session, caller, "allocation.create", "allocation", Id(id), null, view, cancellationToken);
+        var row = await writer.CreateAsync(session, new NewAllocation(participation.Id, pool.Id, gpus, Unix.Seconds(start), Unix.Seconds(end)), weights,
+            AllocationWriter.ByManager, caller, cancellationToken);
         await session.CommitAsync(cancellationToken);
-        return (view, row.Version);
+        return (row.ToView(weights), row.Version);
     }
 
     public async Task<Page<AllocationView>> ListAsync(
@@ -185,10 +153,7 @@ public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
         }
 
         var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
-        await session.ExecuteAsync(Shorten, new { EndUnix = endUnix, row.Id, row.Version }, cancellationToken);
-        await IdleDirty.MarkAsync(session, row.PoolId, endUnix, row.EndUnix, cancellationToken);
-        var updated = await session.QuerySingleAsync<AllocationRow>(AllocationRow.ById, new { Id = id }, cancellationToken);
-        await audit.WriteAsync(session, caller, "allocation.shorten", "allocation", Id(id), row.ToView(weights), updated.ToView(weights), cancellationToken);
+        var updated = await writer.ShortenAsync(session, row, endUnix, weights, AllocationWriter.ByManager, caller, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return (updated.ToView(weights), updated.Version);
     }
@@ -212,9 +177,7 @@ public sealed class AllocationBook(Db db, IClock clock, AuditLog audit)
         }
 
         var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
-        await session.ExecuteAsync(Delete, new { row.Id, row.Version }, cancellationToken);
-        await IdleDirty.MarkAsync(session, row.PoolId, row.StartUnix, row.EndUnix, cancellationToken);
-        await audit.WriteAsync(session, caller, "allocation.delete", "allocation", Id(id), row.ToView(weights), null, cancellationToken);
+        await writer.DeleteAsync(session, row, weights, AllocationWriter.ByManager, caller, cancellationToken);
         await session.CommitAsync(cancellationToken);
     }
 

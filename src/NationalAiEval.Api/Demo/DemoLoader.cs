@@ -1,3 +1,4 @@
+using NationalAiEval.Api.Admission;
 using NationalAiEval.Api.Allocations;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.DataGrants;

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using NationalAiEval.Api.Allocations;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
-using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
-using NationalAiEval.Core.Capacity;
 using NationalAiEval.Core.Planning;
 using NationalAiEval.Core.Units;
 using NationalAiEval.Core.Usage;
@@ -18,7 +17,7 @@ namespace NationalAiEval.Api.Planning;
 /// and committing a previewed plan. Plans start at the next whole hour (or a what-if's <c>asOf</c>); what the
 /// participations were allocated before that is kept and counted as received.
 /// </summary>
-public sealed class StagePlanner(Db db, IClock clock, AuditLog audit)
+public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, AllocationWriter writer)
 {
     /// <summary>A preview older than this is refused at commit: plan again.</summary>
     public static readonly Duration PreviewLifetime = Duration.FromDays(1);
@@ -37,13 +36,6 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit)
 
     /// <summary>A commit rewrites allocations on any pool: it serialises with every allocator (SQLite's write lock already does).</summary>
     private static readonly Sql LockPools = Sql.LockingRead($"SELECT COUNT(*) FROM pool {Sql.RowLock}");
-
-    private static readonly Sql Shorten = Sql.Portable("UPDATE allocation SET end_unix = @EndUnix, version = version + 1 WHERE id = @Id");
-
-    private static readonly Sql Delete = Sql.Portable("DELETE FROM allocation WHERE id = @Id");
-
-    private static readonly Sql Insert = Sql.InsertReturningId(
-        "allocation", "participation_id, pool_id, gpus, start_unix, end_unix, created_unix", "@ParticipationId, @PoolId, @Gpus, @StartUnix, @EndUnix, @CreatedUnix");
 
     public async Task<CapacityAnalysis> CapacityAsync(string stageCode, CancellationToken cancellationToken)
     {
@@ -135,32 +127,22 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit)
             throw Problems.PreconditionFailed(ETag(inputs.Fingerprint), "Leases, allocations, participations or weights changed since the preview; preview again.");
         }
 
+        // Re-planned allocations give way first, then the plan's are written; the writer checks each against what is
+        // left, so a plan that no longer fits is refused (409 over-committed) and nothing of it is kept.
         var fromUnix = preview.FromUnix;
+        var cause = AllocationWriter.ByPlan(planId);
         var planned = inputs.Participations.Where(p => p.ParsedStatus == Core.Allocations.ParticipationStatus.Active).Select(p => p.Id).ToHashSet();
         int shortened = 0, removed = 0;
-        var kept = new List<(long PoolId, AllocationSpan Span)>();
-        foreach (var allocation in inputs.Allocations)
+        foreach (var allocation in inputs.Allocations.Where(a => planned.Contains(a.ParticipationId) && a.EndUnix > fromUnix))
         {
-            if (!planned.Contains(allocation.ParticipationId) || allocation.EndUnix <= fromUnix)
-            {
-                kept.Add((allocation.PoolId, new AllocationSpan(allocation.Gpus, Unix.Interval(allocation.StartUnix, allocation.EndUnix))));
-                continue;
-            }
-
             if (allocation.StartUnix < fromUnix)
             {
-                await session.ExecuteAsync(Shorten, new { allocation.Id, EndUnix = fromUnix }, cancellationToken);
-                await IdleDirty.MarkAsync(session, allocation.PoolId, fromUnix, allocation.EndUnix, cancellationToken);
-                await audit.WriteAsync(session, caller, "allocation.shorten", "allocation", Id(allocation.Id), allocation.ToView(inputs.Weights),
-                    new { allocation.Id, EndUnix = fromUnix, Plan = planId }, cancellationToken);
-                kept.Add((allocation.PoolId, new AllocationSpan(allocation.Gpus, Unix.Interval(allocation.StartUnix, fromUnix))));
+                await writer.ShortenAsync(session, allocation, fromUnix, inputs.Weights, cause, caller, cancellationToken);
                 shortened++;
             }
             else
             {
-                await session.ExecuteAsync(Delete, new { allocation.Id }, cancellationToken);
-                await IdleDirty.MarkAsync(session, allocation.PoolId, allocation.StartUnix, allocation.EndUnix, cancellationToken);
-                await audit.WriteAsync(session, caller, "allocation.delete", "allocation", Id(allocation.Id), allocation.ToView(inputs.Weights), null, cancellationToken);
+                await writer.DeleteAsync(session, allocation, inputs.Weights, cause, caller, cancellationToken);
                 removed++;
             }
         }
@@ -168,37 +150,7 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit)
         var allocations = JsonSerializer.Deserialize<List<StoredAllocation>>(preview.AllocationsJson) ?? [];
         foreach (var a in allocations)
         {
-            var id = await session.QuerySingleAsync<long>(Insert, new
-            {
-                a.ParticipationId,
-                a.PoolId,
-                a.Gpus,
-                a.StartUnix,
-                a.EndUnix,
-                CreatedUnix = Unix.Seconds(now),
-            }, cancellationToken);
-            await IdleDirty.MarkAsync(session, a.PoolId, a.StartUnix, a.EndUnix, cancellationToken);
-            await audit.WriteAsync(session, caller, "allocation.create", "allocation", Id(id), null, new { a.ParticipationId, a.PoolId, a.Gpus, a.StartUnix, a.EndUnix, Plan = planId },
-                cancellationToken);
-            kept.Add((a.PoolId, new AllocationSpan(a.Gpus, Unix.Interval(a.StartUnix, a.EndUnix))));
-        }
-
-        // The plan was computed to fit; this is the same rule allocation creation enforces, checked once more.
-        foreach (var pool in inputs.Pools)
-        {
-            var leases = inputs.Leases.Where(l => l.PoolId == pool.Id).Select(l => l.ToLine()).ToList();
-            var spans = kept.Where(k => k.PoolId == pool.Id).Select(k => k.Span).ToList();
-            if (spans.Count == 0)
-            {
-                continue;
-            }
-
-            var range = new Interval(spans.Min(s => s.Span.Start), spans.Max(s => s.Span.End));
-            if (CapacityTimeline.Build(leases, spans, range).FirstOrDefault(s => s.AllocatedGpus > s.LeasedGpus) is { } over)
-            {
-                throw Problems.Conflict("over-committed", "The plan no longer fits.",
-                    $"Pool '{pool.Code}' would be over-committed from {over.Span.Start} to {over.Span.End}; preview again.");
-            }
+            await writer.CreateAsync(session, new NewAllocation(a.ParticipationId, a.PoolId, a.Gpus, a.StartUnix, a.EndUnix), inputs.Weights, cause, caller, cancellationToken);
         }
 
         await session.ExecuteAsync(MarkCommitted, new { Id = planId, Now = Unix.Seconds(now) }, cancellationToken);

@@ -143,6 +143,38 @@ public abstract class IdleTests(DatabaseKind kind) : ApiTest(kind)
         Assert.Empty(await App.QueryAsync<long>("SELECT id FROM idle_dirty"));
     }
 
+    /// <summary>
+    /// Every way an allocation changes goes through one writer: after detect-idle ran, an allocation created for past
+    /// hours and a cut by an elimination both move the idle facts of those hours at the next run, and every change
+    /// (create, shorten, delete, by a manager, a plan or an end) is audited in one shape: the allocation and its cause.
+    /// </summary>
+    [Fact]
+    public async Task AllocationChangesAfterDetectIdle_MoveTheIdleFacts_AndAreAuditedInOneShape()
+    {
+        await SetUpAsync();
+        await DetectIdleAsync();
+        Assert.Equal(96m, (await DayAsync("2026-03-01")).Decimal("allocatedGpuHours"));
+
+        await (await Programme.AllocateAsync("st", "tb", "p8", 2, "2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z")).ExpectAsync(HttpStatusCode.Created);
+        await DetectIdleAsync();
+        Assert.Equal(96m + 48m, (await DayAsync("2026-03-01")).Decimal("allocatedGpuHours"));
+
+        await (await Manager.PostJsonAsync("/api/v1/stages/st/participations/ta/elimination", new { effectiveAt = "2026-03-01T12:00:00Z" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        await DetectIdleAsync();
+        Assert.Equal(48m + 48m, (await DayAsync("2026-03-01")).Decimal("allocatedGpuHours"));
+
+        var future = await (await Programme.AllocateAsync("st", "tb", "p8", 1, "2026-03-03T00:00:00Z", "2026-03-04T00:00:00Z")).ExpectAsync(HttpStatusCode.Created);
+        await (await Manager.DeleteAsync($"/api/v1/allocations/{future.Long("id")}")).ExpectAsync(HttpStatusCode.NoContent);
+
+        var changes = (await (await Manager.GetAsync("/api/v1/audit?entity=allocation")).ExpectAsync(HttpStatusCode.OK)).Items();
+        Assert.Equal(["allocation.create", "allocation.create", "allocation.shorten", "allocation.create", "allocation.delete"], changes.Select(c => c.Text("action")));
+        var shapes = changes.SelectMany(c => new[] { c.GetProperty("before"), c.GetProperty("after") }).Where(e => e.ValueKind != JsonValueKind.Null).ToList();
+        Assert.All(shapes, e => Assert.Equal(["allocation", "cause"], e.EnumerateObject().Select(p => p.Name)));
+        Assert.Equal("elimination of participation", string.Join(' ', changes[2].GetProperty("after").Text("cause").Split(' ').Take(3)));
+        Assert.Equal("2026-03-01T12:00:00Z", changes[2].GetProperty("after").GetProperty("allocation").Text("end"));
+    }
+
     [Fact]
     public async Task ALeaseAddedForThePast_ChangesTheFactsOfThoseHours()
     {

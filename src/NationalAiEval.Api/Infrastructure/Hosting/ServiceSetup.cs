@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using NationalAiEval.Api.Admission;
 using NationalAiEval.Api.Allocations;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
@@ -64,6 +65,8 @@ public static class ServiceSetup
         services.AddSingleton<StageStore>();
         services.AddSingleton<StageEquality>();
         services.AddSingleton<Admissions>();
+        services.AddSingleton<ParticipationReader>();
+        services.AddSingleton<AllocationWriter>();
         services.AddSingleton<AllocationBook>();
         services.AddSingleton<QuotaCache>();
         services.AddSingleton<QuotaReader>();
@@ -131,6 +134,7 @@ public static class ServiceSetup
         app.MapTeams();
         app.MapStages();
         app.MapParticipations();
+        app.MapAdmissions();
         app.MapAllocations();
         app.MapQuota();
         app.MapUsageIngestion();

@@ -1,15 +1,17 @@
 using System.Globalization;
+using NationalAiEval.Api.Allocations;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
-using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Ledger;
+using NationalAiEval.Api.Participations;
 using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Reconciliation;
 using NationalAiEval.Api.Stages;
 using NationalAiEval.Api.Teams;
 using NationalAiEval.Api.Usage;
+using NationalAiEval.Api.Weights;
 using NationalAiEval.Core.Allocations;
 using NationalAiEval.Core.Ledger;
 using NationalAiEval.Core.Time;
@@ -17,13 +19,15 @@ using NationalAiEval.Core.Units;
 using NationalAiEval.Core.Usage;
 using NodaTime;
 
-namespace NationalAiEval.Api.Participations;
+namespace NationalAiEval.Api.Admission;
 
 /// <summary>
 /// Admits teams to stages and ends their participation. Admission posts the stage's entitlement to the ledger in the
-/// same transaction as the participation row; an end cuts allocations and posts the forfeits in the same way.
+/// same transaction as the participation row; an end cuts allocations (through <see cref="AllocationWriter"/>, as every
+/// allocation change) and posts the forfeits in the same way. Reading participations is <see cref="ParticipationReader"/>.
 /// </summary>
-public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLog audit, Reattribution reattribution, EndForfeits forfeits)
+public sealed class Admissions(
+    Db db, IClock clock, LedgerWriter ledger, AuditLog audit, Reattribution reattribution, EndForfeits forfeits, AllocationWriter allocations)
 {
     private static readonly Sql Insert = Sql.InsertReturningId(
         "participation",
@@ -32,23 +36,6 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
 
     private static readonly Sql InsertExcluded = Sql.Portable(
         "INSERT INTO participation_excluded_pool (participation_id, pool_id) VALUES (@ParticipationId, @PoolId)");
-
-    private static readonly Sql ListPage = Sql.FirstRows(
-        ParticipationRow.Columns,
-        """
-        FROM participation p JOIN stage s ON s.id = p.stage_id JOIN team t ON t.id = p.team_id
-        WHERE p.stage_id = @StageId AND p.id > @After AND (@OnlyTeamId IS NULL OR p.team_id = @OnlyTeamId)
-        ORDER BY p.id
-        """);
-
-    private static readonly Sql AllocationsEndingAfter = Sql.Portable("""
-        SELECT id, pool_id, gpus, start_unix, end_unix, version FROM allocation
-        WHERE participation_id = @ParticipationId AND end_unix > @AtUnix ORDER BY id
-        """);
-
-    private static readonly Sql DeleteAllocation = Sql.Portable("DELETE FROM allocation WHERE id = @Id");
-
-    private static readonly Sql CutAllocation = Sql.Portable("UPDATE allocation SET end_unix = @AtUnix, version = version + 1 WHERE id = @Id");
 
     private static readonly Sql MarkEnded = Sql.Portable("""
         UPDATE participation SET status = @Status, ended_unix = @EndedUnix, end_reason = @Reason, version = version + 1 WHERE id = @Id
@@ -139,27 +126,6 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
         return view;
     }
 
-    /// <summary>A team key sees only its own participation.</summary>
-    public async Task<Page<ParticipationView>> ListAsync(string stageCode, Caller caller, PageRequest page, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        await using var session = await db.ReadAsync(cancellationToken);
-        var stage = await session.QuerySingleOrDefaultAsync<StageRow>(StageRow.ByCode, new { Code = stageCode }, cancellationToken)
-            ?? throw Problems.NotFound("stage", stageCode);
-        var onlyTeam = caller.ReadsEverything ? null : caller.TeamId;
-        var rows = (await session.QueryAsync<ParticipationRow>(ListPage, new { StageId = stage.Id, page.After, page.Take, OnlyTeamId = onlyTeam }, cancellationToken)).ToList();
-        var excluded = (await session.QueryAsync<ExcludedPoolRow>(ParticipationRow.ExcludedOfStage, new { StageId = stage.Id }, cancellationToken)).ToLookup(e => e.ParticipationId);
-        return page.Cut(rows, r => r.Id, r => r.ToView(excluded[r.Id], stage.DurationDays));
-    }
-
-    public async Task<ParticipationView> GetAsync(string stageCode, string teamCode, Caller caller, CancellationToken cancellationToken)
-    {
-        await using var session = await db.ReadAsync(cancellationToken);
-        var (stage, row) = await ParticipationRow.FindVisibleAsync(session, stageCode, teamCode, caller, ParticipationRow.ByStageAndTeam, cancellationToken);
-        var excluded = await session.QueryAsync<ExcludedPoolRow>(ParticipationRow.ExcludedPools, new { ParticipationId = row.Id }, cancellationToken);
-        return row.ToView(excluded, stage.DurationDays);
-    }
-
     /// <summary>
     /// Ends a participation at <c>effectiveAt</c> (api-docs/DEFINITIONS.md#elimination): allocations that start later are removed, those
     /// running are cut there, the GPU balance is forfeited and the undrawn data grant cancelled.
@@ -190,19 +156,9 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
 
         var excluded = (await session.QueryAsync<ExcludedPoolRow>(ParticipationRow.ExcludedPools, new { ParticipationId = row.Id }, cancellationToken)).ToList();
         var before = row.ToView(excluded, stage.DurationDays);
-        var shortened = new List<long>();
-        var removed = new List<long>();
         var atUnix = Unix.Seconds(at);
-        foreach (var allocation in await session.QueryAsync<CutRow>(AllocationsEndingAfter, new { ParticipationId = row.Id, AtUnix = atUnix }, cancellationToken))
-        {
-            var removeWhole = allocation.StartUnix >= atUnix;
-            await session.ExecuteAsync(removeWhole ? DeleteAllocation : CutAllocation, new { allocation.Id, AtUnix = atUnix }, cancellationToken);
-            (removeWhole ? removed : shortened).Add(allocation.Id);
-            await IdleDirty.MarkAsync(session, allocation.PoolId, Math.Max(atUnix, allocation.StartUnix), allocation.EndUnix, cancellationToken);
-            await audit.WriteAsync(session, caller, removeWhole ? "allocation.delete" : "allocation.shorten", "allocation", Id(allocation.Id),
-                allocation, removeWhole ? null : new { allocation.Id, allocation.PoolId, allocation.Gpus, allocation.StartUnix, EndUnix = atUnix },
-                cancellationToken);
-        }
+        var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
+        var (shortened, removed) = await allocations.CutAsync(session, row.Id, atUnix, weights, AllocationWriter.ByEnd(cause, row.Id), caller, cancellationToken);
 
         // Usage already counted for hours from the end on is no longer this participation's: it goes to a later window
         // that runs then, or is flagged. Then what remains is forfeited, so the balance is exactly zero: now, or, for an
@@ -222,14 +178,4 @@ public sealed class Admissions(Db db, IClock clock, LedgerWriter ledger, AuditLo
     }
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
-
-    private sealed class CutRow
-    {
-        public long Id { get; init; }
-        public long PoolId { get; init; }
-        public long Gpus { get; init; }
-        public long StartUnix { get; init; }
-        public long EndUnix { get; init; }
-        public long Version { get; init; }
-    }
 }
