@@ -1,10 +1,10 @@
 using System.Globalization;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
-using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Pools;
+using NationalAiEval.Api.StaleIdleHours;
 using NationalAiEval.Core.Capacity;
 using NationalAiEval.Core.Weights;
 using NodaTime;

@@ -8,6 +8,9 @@ namespace NationalAiEval.Api.Auth;
 /// </summary>
 public static class Policies
 {
+    /// <summary>The one authentication scheme: an API key (the handler is the keys feature's).</summary>
+    public const string ApiKeyScheme = "ApiKey";
+
     /// <summary>Changes to the programme: pools, leases, stages, teams, allocations, keys.</summary>
     public const string Manager = "manager";
 
@@ -58,7 +61,7 @@ public static class Policies
     private static void Add(AuthorizationOptions options, string name, bool currentSecretOnly, params Role[] roles) =>
         options.AddPolicy(name, policy =>
         {
-            policy.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+            policy.AddAuthenticationSchemes(ApiKeyScheme)
                 .RequireAuthenticatedUser()
                 .RequireRole(roles.Select(r => r.ToString().ToLowerInvariant()));
             if (currentSecretOnly)

@@ -1,5 +1,6 @@
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.StaleIdleHours;
 using NodaTime;
 
 namespace NationalAiEval.Api.Idle;

@@ -2,9 +2,10 @@ using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
-using NationalAiEval.Api.Infrastructure.Hosting;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Infrastructure.Programme;
 using NationalAiEval.Api.Reports;
+using NationalAiEval.Core.Time;
 using NodaTime;
 using NodaTime.Text;
 
@@ -46,7 +47,7 @@ public sealed class PeriodBook(Db db, IClock clock, ProgrammeSettings programme,
     {
         ArgumentNullException.ThrowIfNull(caller);
         var v = new Validator();
-        var month = ProgrammeMonths.Parse(v, period, "period");
+        var month = v.QueryMonth(period, "period");
         if (month is null && v.IsValid)
         {
             v.Add("period", "is required: a month written yyyy-MM.");

@@ -1,9 +1,9 @@
 using System.Globalization;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
-using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.StaleIdleHours;
 using NationalAiEval.Api.Teams;
 using NationalAiEval.Api.Weights;
 using NationalAiEval.Core.Capacity;

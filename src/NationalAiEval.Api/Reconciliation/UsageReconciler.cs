@@ -1,10 +1,10 @@
 using System.Globalization;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Flags;
-using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Ledger;
+using NationalAiEval.Api.StaleIdleHours;
 using NationalAiEval.Api.Usage;
 using NationalAiEval.Api.Utilisation;
 using NationalAiEval.Core.Ledger;

@@ -1,7 +1,7 @@
 using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
-using NationalAiEval.Api.Periods;
 using NationalAiEval.Core.Reports;
+using NationalAiEval.Core.Time;
 using NodaTime;
 
 namespace NationalAiEval.Api.Reports;

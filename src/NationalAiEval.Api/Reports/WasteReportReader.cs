@@ -1,9 +1,9 @@
 using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
-using NationalAiEval.Api.Infrastructure.Hosting;
 using NationalAiEval.Api.Infrastructure.Http;
-using NationalAiEval.Api.Periods;
+using NationalAiEval.Api.Infrastructure.Programme;
 using NationalAiEval.Core.Reports;
+using NationalAiEval.Core.Time;
 using NodaTime;
 using NodaTime.Text;
 
@@ -35,8 +35,8 @@ public sealed class WasteReportReader(Db db, IClock clock, ProgrammeSettings pro
     public async Task<WasteReport> ReadAsync(string? from, string? to, string? groupBy, CancellationToken cancellationToken)
     {
         var v = new Validator();
-        var fromMonth = ProgrammeMonths.Parse(v, from, "from");
-        var toMonth = ProgrammeMonths.Parse(v, to, "to");
+        var fromMonth = v.QueryMonth(from, "from");
+        var toMonth = v.QueryMonth(to, "to");
         var grouping = ParseGrouping(v, groupBy);
         v.ThrowIfInvalid();
 

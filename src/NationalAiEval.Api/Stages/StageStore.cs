@@ -2,8 +2,8 @@ using System.Globalization;
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Database;
-using NationalAiEval.Api.Infrastructure.Hosting;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Infrastructure.Programme;
 using NationalAiEval.Core.Units;
 using NodaTime;
 

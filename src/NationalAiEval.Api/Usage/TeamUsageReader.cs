@@ -1,7 +1,7 @@
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Database;
-using NationalAiEval.Api.Infrastructure.Hosting;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Infrastructure.Programme;
 using NationalAiEval.Api.Teams;
 using NationalAiEval.Core.Units;
 using NationalAiEval.Core.Usage;

@@ -1,8 +1,8 @@
 using NationalAiEval.Api.Auth;
-using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Pools;
+using NationalAiEval.Api.StaleIdleHours;
 using NationalAiEval.Api.Usage;
 using NationalAiEval.Core.Usage;
 using NationalAiEval.Core.Utilisation;

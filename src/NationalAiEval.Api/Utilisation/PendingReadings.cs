@@ -1,6 +1,6 @@
-using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.StaleIdleHours;
 using NationalAiEval.Core.Usage;
 using NodaTime;
 

@@ -1,8 +1,8 @@
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
-using NationalAiEval.Api.Infrastructure.Hosting;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Infrastructure.Programme;
 using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Usage;
 using NationalAiEval.Core.Units;

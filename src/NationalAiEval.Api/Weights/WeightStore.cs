@@ -1,9 +1,9 @@
 using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
-using NationalAiEval.Api.Idle;
 using NationalAiEval.Api.Infrastructure.Database;
-using NationalAiEval.Api.Infrastructure.Hosting;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Infrastructure.Programme;
+using NationalAiEval.Api.StaleIdleHours;
 using NationalAiEval.Core.Codes;
 using NationalAiEval.Core.Time;
 using NationalAiEval.Core.Units;

@@ -18,6 +18,7 @@ using NationalAiEval.Api.Infrastructure.Jobs;
 using NationalAiEval.Api.Infrastructure.Json;
 using NationalAiEval.Api.Infrastructure.Limits;
 using NationalAiEval.Api.Infrastructure.OpenApi;
+using NationalAiEval.Api.Infrastructure.Programme;
 using NationalAiEval.Api.Keys;
 using NationalAiEval.Api.Ledger;
 using NationalAiEval.Api.Participations;

@@ -145,6 +145,23 @@ public sealed class Validator
 
     public LocalDate? OptionalDate(LocalDate? value, string field) => value is null ? null : CheckDate(value.Value, field);
 
+    /// <summary>Reads an optional programme month (yyyy-MM) from the query string or a path.</summary>
+    public YearMonth? QueryMonth(string? text, string field)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (ProgrammeMonths.TryParse(text, out var month))
+        {
+            return month;
+        }
+
+        Add(field, $"must be {ProgrammeMonths.Rule}.");
+        return null;
+    }
+
     /// <summary>Reads an optional instant from the query string (minimal APIs cannot bind NodaTime types there).</summary>
     public Instant? QueryInstant(string? text, string field)
     {

@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace NationalAiEval.Api.Infrastructure.Hosting;
+namespace NationalAiEval.Api.Infrastructure.Programme;
 
 /// <summary>
 /// Programme-wide settings. The programme's zone reads weights' effective dates and is the default zone of new

@@ -1,8 +1,7 @@
-using NationalAiEval.Api.Infrastructure.Http;
 using NodaTime;
 using NodaTime.Text;
 
-namespace NationalAiEval.Api.Periods;
+namespace NationalAiEval.Core.Time;
 
 /// <summary>
 /// Calendar months of the programme's zone (api-docs/DEFINITIONS.md#months-and-hours), written yyyy-MM. Seoul's offset is whole
@@ -10,27 +9,18 @@ namespace NationalAiEval.Api.Periods;
 /// </summary>
 public static class ProgrammeMonths
 {
+    public const string Rule = "a month written yyyy-MM, for example 2026-03";
+
     private static readonly YearMonthPattern Pattern = YearMonthPattern.Iso;
 
     public static string Text(YearMonth month) => Pattern.Format(month);
 
-    /// <summary>Reads <paramref name="text"/> as yyyy-MM into <paramref name="v"/>'s errors; null when absent or wrong.</summary>
-    public static YearMonth? Parse(Validator v, string? text, string field)
+    /// <summary>Reads yyyy-MM, years 2000 to 2999 (months outside them hold no programme's figures).</summary>
+    public static bool TryParse(string text, out YearMonth month)
     {
-        ArgumentNullException.ThrowIfNull(v);
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
         var parsed = Pattern.Parse(text);
-        if (parsed.Success && parsed.Value.Year is >= 2000 and <= 2999)
-        {
-            return parsed.Value;
-        }
-
-        v.Add(field, "must be a month written yyyy-MM, for example 2026-03.");
-        return null;
+        month = parsed.Success ? parsed.Value : default;
+        return parsed.Success && parsed.Value.Year is >= 2000 and <= 2999;
     }
 
     public static YearMonth Of(Instant instant, DateTimeZone zone)
@@ -49,7 +39,7 @@ public static class ProgrammeMonths
         ArgumentNullException.ThrowIfNull(zone);
         var start = month.OnDayOfMonth(1).AtStartOfDayInZone(zone).ToInstant();
         var end = Next(month).OnDayOfMonth(1).AtStartOfDayInZone(zone).ToInstant();
-        return (Unix.Seconds(start), Unix.Seconds(end));
+        return (start.ToUnixTimeSeconds(), end.ToUnixTimeSeconds());
     }
 
     /// <summary>Every month from <paramref name="from"/> to <paramref name="to"/>, both included.</summary>

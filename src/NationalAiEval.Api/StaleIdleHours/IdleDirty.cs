@@ -1,7 +1,7 @@
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Core.Usage;
 
-namespace NationalAiEval.Api.Idle;
+namespace NationalAiEval.Api.StaleIdleHours;
 
 /// <summary>
 /// Marks a pool's time range as needing its idle facts recomputed. Called inside the transaction of the change that

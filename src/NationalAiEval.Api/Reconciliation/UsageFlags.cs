@@ -1,14 +1,14 @@
 using System.Globalization;
+using NationalAiEval.Api.Flags;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Api.Ledger;
-using NationalAiEval.Api.Reconciliation;
 using NationalAiEval.Core.Units;
 using NationalAiEval.Core.Usage;
 using NodaTime;
 using NodaTime.Text;
 
-namespace NationalAiEval.Api.Flags;
+namespace NationalAiEval.Api.Reconciliation;
 
 /// <summary>
 /// The flags reconciliation raises (api-docs/DEFINITIONS.md#flags): re-evaluated, after each batch, for every team, pool and UTC day

@@ -1,9 +1,9 @@
+using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
-using NationalAiEval.Api.Pools;
 using NationalAiEval.Api.Teams;
 
-namespace NationalAiEval.Api.Auth;
+namespace NationalAiEval.Api.Pools;
 
 /// <summary>
 /// The team and pool a list is narrowed to. A team key is always narrowed to its own team; a named team must be one

@@ -4,10 +4,10 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Http;
-using NationalAiEval.Api.Keys;
 
-namespace NationalAiEval.Api.Auth;
+namespace NationalAiEval.Api.Keys;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;secret&gt;</c> against the hashed keys on every request (the key's row is
@@ -22,7 +22,7 @@ public sealed class ApiKeyAuthenticationHandler(
     IProblemDetailsService problemDetails)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string SchemeName = "ApiKey";
+    public const string SchemeName = Policies.ApiKeyScheme;
 
     private const string BearerPrefix = "Bearer ";
 
