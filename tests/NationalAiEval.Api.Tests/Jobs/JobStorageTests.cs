@@ -23,7 +23,7 @@ public abstract class JobStorageTests(DatabaseKind kind) : ApiTest(kind)
     {
         using (var connection = App.Services.GetRequiredService<JobStorage>().GetConnection())
         {
-            Assert.Equal(["detect-idle", "forecast", "reconcile-usage"], connection.GetRecurringJobs().Select(j => j.Id).Order());
+            Assert.Equal(["detect-idle", "forecast", "reconcile-usage", "reprice-idle"], connection.GetRecurringJobs().Select(j => j.Id).Order());
         }
 
         await using var quiet = await TestApp.StartAsync(Kind, settings: new Dictionary<string, string?> { ["Jobs:Recurring"] = "false" });
