@@ -150,6 +150,20 @@ public sealed class SacctParserTests
         Assert.Equal(line, error.LineNumber);
         Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AJobPrintedTwice_IsOneJob_UnlessItsValuesDiffer_ThenTheSecondLineIsRefused()
+    {
+        const string Header = "JobID|Account|AllocTRES|Start|End|State\n";
+        const string Line = "7|acct|gres/gpu=2|2026-03-01T00:00:00|2026-03-01T01:00:00|COMPLETED\n";
+
+        var twice = ParseText(Header + Line + Line);
+        var refused = Assert.Throws<SacctFormatException>(() => ParseText(Header + Line + Line.Replace("gpu=2", "gpu=3", StringComparison.Ordinal)));
+
+        Assert.Equal(3, Assert.Single(twice.Jobs).LineNumber);
+        Assert.Equal(3, refused.LineNumber);
+        Assert.Contains("first on line 2", refused.Reason, StringComparison.Ordinal);
+    }
 }
 
 public sealed class HourlyBucketsTests

@@ -79,22 +79,13 @@ public sealed class AllocationBook(Db db, IClock clock, AllocationWriter writer)
         return (row.ToView(weights), row.Version);
     }
 
-    public async Task<Page<AllocationView>> ListAsync(
-        string? stage, string? team, string? pool, string? from, string? to, PageRequest page, Caller caller, CancellationToken cancellationToken)
+    public async Task<Page<AllocationView>> ListAsync(AllocationQuery query, PageRequest page, Caller caller, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(caller);
-        var v = new Validator();
-        var fromInstant = v.QueryInstant(from, "from");
-        var toInstant = v.QueryInstant(to, "to");
-        if (stage is not null)
-        {
-            v.Code(stage, "stage");
-        }
-
-        v.ThrowIfInvalid();
-
+        var stage = query.Stage;
         await using var session = await db.ReadAsync(cancellationToken);
-        var (teamId, poolId) = await ListScope.ResolveAsync(session, team, pool, caller, cancellationToken);
+        var (teamId, poolId) = await ListScope.ResolveAsync(session, query.Team, query.Pool, caller, cancellationToken);
         if (stage is not null && await session.QuerySingleOrDefaultAsync<StageRow>(StageRow.ByCode, new { Code = stage }, cancellationToken) is null)
         {
             throw Problems.NotFound("stage", stage);
@@ -107,8 +98,8 @@ public sealed class AllocationBook(Db db, IClock clock, AllocationWriter writer)
             StageCode = stage,
             TeamId = teamId,
             PoolId = poolId,
-            FromUnix = fromInstant is { } f ? Unix.Seconds(f) : (long?)null,
-            ToUnix = toInstant is { } t ? Unix.Seconds(t) : (long?)null,
+            query.Range.FromUnix,
+            query.Range.ToUnix,
             ProviderKeyId = caller.Role == Role.Provider ? caller.KeyId : null,
         }, cancellationToken)).ToList();
         var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
@@ -128,7 +119,7 @@ public sealed class AllocationBook(Db db, IClock clock, AllocationWriter writer)
     /// not be before now.
     /// </summary>
     public async Task<(AllocationView View, long Version)> ShortenAsync(
-        long id, ShortenAllocationRequest request, HttpRequest http, Caller caller, CancellationToken cancellationToken)
+        long id, ShortenAllocationRequest request, IfMatch ifMatch, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var v = new Validator();
@@ -137,7 +128,7 @@ public sealed class AllocationBook(Db db, IClock clock, AllocationWriter writer)
 
         await using var session = await db.WriteAsync(cancellationToken);
         var row = await LockAsync(session, id, caller, cancellationToken);
-        ETags.RequireMatch(http, row.Version);
+        ETags.RequireMatch(ifMatch, row.Version);
         var now = clock.GetCurrentInstant();
         var endUnix = Unix.Seconds(end);
         if (endUnix >= row.EndUnix)
@@ -159,14 +150,14 @@ public sealed class AllocationBook(Db db, IClock clock, AllocationWriter writer)
     }
 
     /// <summary>Deletes an allocation that has not started; once started, it can only be shortened.</summary>
-    public async Task DeleteAsync(long id, HttpRequest http, Caller caller, CancellationToken cancellationToken)
+    public async Task DeleteAsync(long id, IfMatch ifMatch, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(ifMatch);
         await using var session = await db.WriteAsync(cancellationToken);
         var row = await LockAsync(session, id, caller, cancellationToken);
-        if (!string.IsNullOrEmpty(http.Headers.IfMatch))
+        if (ifMatch.Given)
         {
-            ETags.RequireMatch(http, row.Version);
+            ETags.RequireMatch(ifMatch, row.Version);
         }
 
         var now = clock.GetCurrentInstant();

@@ -1,3 +1,4 @@
+using NationalAiEval.Api.Infrastructure.Http;
 using NodaTime;
 
 namespace NationalAiEval.Api.Allocations;
@@ -17,3 +18,20 @@ public sealed record AllocationView(
 
 /// <summary>Where a refused allocation would not fit: over [From, To) the pool lacks up to ByGpus GPUs.</summary>
 public sealed record OverCommittedInterval(Instant From, Instant To, long ByGpus, long LeasedGpus, long AllocatedGpus, long RequestedGpus);
+
+/// <summary>The allocation list's filters as its endpoint read them; team and pool codes are resolved against the caller's scope.</summary>
+public sealed record AllocationQuery(string? Stage, string? Team, string? Pool, QueryRange Range)
+{
+    public static AllocationQuery Parse(string? stage, string? team, string? pool, string? from, string? to)
+    {
+        var v = new Validator();
+        var range = QueryRange.Read(v, from, to);
+        if (stage is not null)
+        {
+            v.Code(stage, "stage");
+        }
+
+        v.ThrowIfInvalid();
+        return new AllocationQuery(stage, team, pool, range);
+    }
+}

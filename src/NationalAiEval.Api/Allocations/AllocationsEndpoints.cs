@@ -22,7 +22,7 @@ public static class AllocationsEndpoints
 
         group.MapGet("/", async Task<Ok<Page<AllocationView>>> (
                 string? stage, string? team, string? pool, string? from, string? to, string? limit, string? after, Caller caller, AllocationBook book, CancellationToken ct) =>
-                TypedResults.Ok(await book.ListAsync(stage, team, pool, from, to, PageRequest.Parse(limit, after), caller, ct)))
+                TypedResults.Ok(await book.ListAsync(AllocationQuery.Parse(stage, team, pool, from, to), PageRequest.Parse(limit, after), caller, ct)))
             .RequireAuthorization(Policies.AllocationReader)
             .WithName("ListAllocations").WithSummary("Allocations overlapping [from, to); a team sees its own, a provider those on its pools.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
@@ -39,7 +39,7 @@ public static class AllocationsEndpoints
 
         group.MapPatch("/{id:long}", async Task<Ok<AllocationView>> (long id, ShortenAllocationRequest request, Caller caller, AllocationBook book, HttpRequest http, HttpResponse response, CancellationToken ct) =>
             {
-                var (view, version) = await book.ShortenAsync(id, request, http, caller, ct);
+                var (view, version) = await book.ShortenAsync(id, request, IfMatch.Read(http), caller, ct);
                 ETags.Set(response, version);
                 return TypedResults.Ok(view);
             })
@@ -50,7 +50,7 @@ public static class AllocationsEndpoints
 
         group.MapDelete("/{id:long}", async Task<NoContent> (long id, Caller caller, AllocationBook book, HttpRequest http, CancellationToken ct) =>
             {
-                await book.DeleteAsync(id, http, caller, ct);
+                await book.DeleteAsync(id, IfMatch.Read(http), caller, ct);
                 return TypedResults.NoContent();
             })
             .RequireAuthorization(Policies.Manager)

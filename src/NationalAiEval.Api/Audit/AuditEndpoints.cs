@@ -10,7 +10,7 @@ public static class AuditEndpoints
         app.MapGet("/api/v1/audit", async Task<Ok<Page<AuditEntryView>>> (
                 string? entity, string? entityId, string? action, string? key, string? from, string? to, string? limit, string? after,
                 AuditReader audit, CancellationToken ct) =>
-                TypedResults.Ok(await audit.ListAsync(entity, entityId, action, key, from, to, PageRequest.Parse(limit, after), ct)))
+                TypedResults.Ok(await audit.ListAsync(AuditQuery.Parse(entity, entityId, action, key, from, to), PageRequest.Parse(limit, after), ct)))
             .WithTags("Audit")
             .RequireAuthorization(Policies.Manager)
             .WithName("ListAudit")

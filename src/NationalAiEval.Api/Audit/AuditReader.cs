@@ -17,32 +17,20 @@ public sealed class AuditReader(Db db)
         ORDER BY id
         """);
 
-    public async Task<Page<AuditEntryView>> ListAsync(
-        string? entity, string? entityId, string? action, string? key, string? from, string? to, PageRequest page, CancellationToken cancellationToken)
+    public async Task<Page<AuditEntryView>> ListAsync(AuditQuery query, PageRequest page, CancellationToken cancellationToken)
     {
-        var v = new Validator();
-        var fromInstant = v.QueryInstant(from, "from");
-        var toInstant = v.QueryInstant(to, "to");
-        foreach (var (value, field) in new[] { (entity, "entity"), (entityId, "entityId"), (action, "action"), (key, "key") })
-        {
-            if (value is { Length: > 200 })
-            {
-                v.Add(field, "must be at most 200 characters.");
-            }
-        }
-
-        v.ThrowIfInvalid();
+        ArgumentNullException.ThrowIfNull(query);
         await using var session = await db.ReadAsync(cancellationToken);
         var rows = (await session.QueryAsync<AuditRow>(ListPage, new
         {
             page.After,
             page.Take,
-            Entity = entity,
-            EntityId = entityId,
-            Action = action,
-            KeyId = key,
-            FromUnix = fromInstant is { } f ? Unix.Seconds(f) : (long?)null,
-            ToUnix = toInstant is { } t ? Unix.Seconds(t) : (long?)null,
+            query.Entity,
+            query.EntityId,
+            query.Action,
+            KeyId = query.Key,
+            query.Range.FromUnix,
+            query.Range.ToUnix,
         }, cancellationToken)).ToList();
         return page.Cut(rows, r => r.Id, r => new AuditEntryView(
             r.Id, Unix.Instant(r.AtUnix), r.KeyId, r.KeyName, r.Action, r.Entity, r.EntityId, Parse(r.BeforeJson), Parse(r.AfterJson)));

@@ -119,7 +119,7 @@ public sealed class DemoLoader(
         var finance = Caller.System("demo finance");
         foreach (var month in ProgrammeMonths.Range(new YearMonth(2025, 8), DemoData.LastClosedMonth))
         {
-            await periods.CloseAsync(ProgrammeMonths.Text(month), finance, cancellationToken);
+            await periods.CloseAsync(month, finance, cancellationToken);
         }
 
         var start = At(new LocalDate(2026, 2, 27)) + Duration.FromHours(9);

@@ -6,7 +6,7 @@ public static class EnforcementEndpoints
 {
     public static void MapEnforcement(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/pools/{pool}/slurm/limits", async (string pool, string? cluster, Caller caller, SlurmLimits limits, CancellationToken ct) =>
-                Results.Text(await limits.ScriptAsync(pool, cluster, caller, ct), "text/plain; charset=utf-8"))
+                Results.Text(await limits.ScriptAsync(pool, SlurmLimits.ParseCluster(cluster), caller, ct), "text/plain; charset=utf-8"))
             .WithTags("Enforcement")
             .RequireAuthorization(Policies.PoolReader)
             .Produces<string>(StatusCodes.Status200OK, "text/plain")

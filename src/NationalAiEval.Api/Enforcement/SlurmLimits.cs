@@ -39,13 +39,13 @@ public sealed class SlurmLimits(Db db, IClock clock)
     private static readonly Sql UsedGpu = Sql.Portable(
         "SELECT COALESCE(SUM(amount), 0) FROM ledger_entry WHERE participation_id = @ParticipationId AND resource = 'gpu' AND kind IN ('usage', 'reversal')");
 
+    /// <summary>Reads the <c>cluster</c> query value: a Slurm cluster name, or none.</summary>
+    public static string? ParseCluster(string? cluster) =>
+        cluster is null || SlurmNames.IsCluster(cluster) ? cluster : throw Problems.Validation("cluster", $"must be a Slurm cluster name: {SlurmNames.ClusterRule}.");
+
+    /// <summary>The script for a pool, for a <paramref name="cluster"/> read with <see cref="ParseCluster"/>.</summary>
     public async Task<string> ScriptAsync(string poolCode, string? cluster, Caller caller, CancellationToken cancellationToken)
     {
-        if (cluster is not null && !SlurmNames.IsCluster(cluster))
-        {
-            throw Problems.Validation("cluster", $"must be a Slurm cluster name: {SlurmNames.ClusterRule}.");
-        }
-
         var now = Unix.Now(clock);
         await using var session = await db.ReadAsync(cancellationToken);
         var pool = await PoolStore.FindVisibleAsync(session, poolCode, caller, cancellationToken);

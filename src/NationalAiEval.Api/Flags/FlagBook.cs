@@ -41,37 +41,22 @@ public sealed class FlagBook(Db db, IClock clock, AuditLog audit)
         WHERE id = @Id AND status <> 'resolved'
         """);
 
-    public async Task<Page<FlagView>> ListAsync(
-        string? kind, string? status, string? team, string? pool, string? from, string? to, PageRequest page, Caller caller, CancellationToken cancellationToken)
+    public async Task<Page<FlagView>> ListAsync(FlagQuery query, PageRequest page, Caller caller, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(caller);
-        var v = new Validator();
-        if (kind is not null && !FlagKinds.All.Contains(kind))
-        {
-            v.Add("kind", $"must be one of: {string.Join(", ", FlagKinds.All.Order(StringComparer.Ordinal))}.");
-        }
-
-        if (status is not null && !EnumText.TryParse<FlagStatus>(status, out _))
-        {
-            v.Add("status", "must be one of: open, acknowledged, resolved.");
-        }
-
-        var fromInstant = v.QueryInstant(from, "from");
-        var toInstant = v.QueryInstant(to, "to");
-        v.ThrowIfInvalid();
-
         await using var session = await db.ReadAsync(cancellationToken);
-        var (teamId, poolId) = await ListScope.ResolveAsync(session, team, pool, caller, cancellationToken);
+        var (teamId, poolId) = await ListScope.ResolveAsync(session, query.Team, query.Pool, caller, cancellationToken);
         var rows = (await session.QueryAsync<FlagRow>(ListPage, new
         {
             page.After,
             page.Take,
-            Kind = kind,
-            Status = status?.ToLowerInvariant(),
+            query.Kind,
+            Status = query.Status?.ToString().ToLowerInvariant(),
             TeamId = teamId,
             PoolId = poolId,
-            FromUnix = fromInstant is { } f ? Unix.Seconds(f) : (long?)null,
-            ToUnix = toInstant is { } t ? Unix.Seconds(t) : (long?)null,
+            query.Range.FromUnix,
+            query.Range.ToUnix,
             ProviderKeyId = caller.Role == Role.Provider ? caller.KeyId : null,
         }, cancellationToken)).ToList();
         return page.Cut(rows, r => r.Id, r => r.ToView());

@@ -13,7 +13,7 @@ public static class FlagsEndpoints
         group.MapGet("/", async Task<Ok<Page<FlagView>>> (
                 string? kind, string? status, string? team, string? pool, string? from, string? to, string? limit, string? after,
                 Caller caller, FlagBook flags, CancellationToken ct) =>
-                TypedResults.Ok(await flags.ListAsync(kind, status, team, pool, from, to, PageRequest.Parse(limit, after), caller, ct)))
+                TypedResults.Ok(await flags.ListAsync(FlagQuery.Parse(kind, status, team, pool, from, to), PageRequest.Parse(limit, after), caller, ct)))
             .RequireAuthorization(Policies.AllocationReader)
             .WithName("ListFlags").WithSummary("Flags, filtered; a team sees its own, a provider those of its pools.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);

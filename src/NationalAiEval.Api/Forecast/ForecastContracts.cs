@@ -1,3 +1,4 @@
+using NationalAiEval.Api.Infrastructure.Http;
 using NationalAiEval.Core.Quota;
 using NodaTime;
 
@@ -35,3 +36,16 @@ public sealed record ForecastView(
     Instant AsOf, Instant Until, decimal UnallocatedGpuHours, long UnallocatedKrw, IReadOnlyList<UnallocatedTotalView> ByCause,
     IReadOnlyList<UnallocatedTotalView> ByPool, IReadOnlyList<UnallocatedSegmentView> Unallocated, IReadOnlyList<LeaseExpiryView> LeaseExpiries,
     IReadOnlyList<EntitlementRiskView> EntitlementsAtRisk, IReadOnlyList<LeaseShortfallView> LeaseShortfalls);
+
+/// <summary>The forecast's query as its endpoint read it: from <c>asOf</c> (default now) to <c>until</c> (default the last lease's end).</summary>
+public sealed record ForecastQuery(Instant? AsOf, Instant? Until)
+{
+    public static ForecastQuery Parse(string? asOf, string? until)
+    {
+        var v = new Validator();
+        var from = v.QueryInstant(asOf, "asOf");
+        var to = v.QueryInstant(until, "until");
+        v.ThrowIfInvalid();
+        return new ForecastQuery(from, to);
+    }
+}

@@ -7,7 +7,7 @@ public static class ForecastEndpoints
 {
     public static void MapForecast(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/forecast", async Task<Ok<ForecastView>> (string? asOf, string? until, ForecastReader forecast, CancellationToken ct) =>
-                TypedResults.Ok(await forecast.ReadAsync(asOf, until, ct)))
+                TypedResults.Ok(await forecast.ReadAsync(ForecastQuery.Parse(asOf, until), ct)))
             .WithTags("Reports")
             .RequireAuthorization(Policies.ManagerOrFinance)
             .WithName("GetForecast")

@@ -16,9 +16,6 @@ namespace NationalAiEval.Api.Forecast;
 /// <summary>Builds the forecast from the leases, allocations and participations as they stand, and the quota projections.</summary>
 public sealed class ForecastReader(Db db, IClock clock, QuotaReader quota, StagePlanner planner)
 {
-    /// <summary>Lease lines ending within this many days are warned about, at 30, 14 and 7 days.</summary>
-    public static readonly int[] ExpiryWarnings = [7, 14, 30];
-
     public static readonly Duration MaxHorizon = Duration.FromDays(5 * 366);
 
     private static readonly string[] CauseNames = ["freed-by-elimination", "gap-before-late-join", "lease-outlives-windows", "unplanned"];
@@ -36,13 +33,11 @@ public sealed class ForecastReader(Db db, IClock clock, QuotaReader quota, Stage
 
     private static readonly Sql Pools = Sql.Portable("SELECT id, code, provider, gpu_model FROM pool");
 
-    public async Task<ForecastView> ReadAsync(string? asOf, string? until, CancellationToken cancellationToken)
+    /// <summary>The forecast a caller asked for: from <c>asOf</c> (default now) to <c>until</c>.</summary>
+    public Task<ForecastView> ReadAsync(ForecastQuery query, CancellationToken cancellationToken)
     {
-        var v = new Validator();
-        var from = v.QueryInstant(asOf, "asOf") ?? Unix.Now(clock);
-        var to = v.QueryInstant(until, "until");
-        v.ThrowIfInvalid();
-        return await ComputeAsync(from, to, cancellationToken);
+        ArgumentNullException.ThrowIfNull(query);
+        return ComputeAsync(query.AsOf ?? Unix.Now(clock), query.Until, cancellationToken);
     }
 
     /// <summary>The forecast from <paramref name="from"/> to <paramref name="to"/> (default: the last lease's end).</summary>
@@ -97,20 +92,13 @@ public sealed class ForecastReader(Db db, IClock clock, QuotaReader quota, Stage
             Expiries(leases, pools, fromUnix), await RisksAsync(participations, cancellationToken), await ShortfallsAsync(participations, cancellationToken));
     }
 
-    /// <summary>Lines ending within 30 days after which their pool has fewer GPUs than just before.</summary>
+    /// <summary>The lease expiries Core finds (<see cref="LeaseExpiries"/>), named for people.</summary>
     private static List<LeaseExpiryView> Expiries(List<LeaseRow> leases, Dictionary<long, PoolRow> pools, long from)
     {
-        long Leased(long poolId, long at) => leases.Where(l => l.PoolId == poolId && l.StartUnix <= at && l.EndUnix > at).Sum(l => l.Gpus);
-        var horizon = from + (ExpiryWarnings[^1] * 86_400L);
-        return [.. leases.Where(l => l.EndUnix > from && l.EndUnix <= horizon)
-            .Select(l => (Line: l, Before: Leased(l.PoolId, l.EndUnix - 1), After: Leased(l.PoolId, l.EndUnix)))
-            .Where(x => x.After < x.Before)
-            .Select(x =>
-            {
-                var daysLeft = (int)((x.Line.EndUnix - from + 86_399) / 86_400);
-                return new LeaseExpiryView(pools[x.Line.PoolId].Code, x.Line.Id, x.Line.Reference, Unix.Instant(x.Line.EndUnix), daysLeft,
-                    ExpiryWarnings.First(w => daysLeft <= w), x.Before, x.After);
-            })
+        var byId = leases.ToDictionary(l => l.Id);
+        return [.. LeaseExpiries.From([.. leases.Select(l => new LeaseLineSpan(l.Id, l.PoolId, l.Gpus, l.StartUnix, l.EndUnix))], from)
+            .Select(e => new LeaseExpiryView(pools[e.Line.PoolId].Code, e.Line.Id, byId[e.Line.Id].Reference, Unix.Instant(e.Line.EndUnix), e.DaysLeft,
+                e.Within, e.GpusBefore, e.GpusAfter))
             .OrderBy(e => e.End).ThenBy(e => e.Pool, StringComparer.Ordinal)];
     }
 

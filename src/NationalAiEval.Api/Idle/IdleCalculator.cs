@@ -141,7 +141,7 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings, I
             .SelectMany(r => cover.Clip(r.From, r.To))
             .Select(r => (From: HourlyBuckets.HourOf(r.From), To: Math.Min(current, HourlyBuckets.HourOf(r.To - 1) + HourlyBuckets.HourSeconds)))
             .Where(r => r.To > r.From);
-        foreach (var (from, to) in Merge(inCover))
+        foreach (var (from, to) in IdleHours.Merge(inCover))
         {
             hours += await ComputeAsync(session, pool, from, to, weights, cancellationToken);
             var days = new { PoolId = pool.Id, FromDay = from - (from % Day), ToDay = to % Day == 0 ? to : to - (to % Day) + Day };
@@ -165,35 +165,20 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings, I
         var range = new { PoolId = pool.Id, FromUnix = from, ToUnix = to, LowMilli = settings.LowUtilisationPercent * 1000L };
         var leases = (await session.QueryAsync<LeaseRow>(Leases, range, cancellationToken)).ToList();
         var allocations = (await session.QueryAsync<AllocationRow>(Allocations, range, cancellationToken)).ToList();
-        var used = (await session.QueryAsync<UsageRow>(TeamUsage, range, cancellationToken)).ToLookup(u => u.HourUnix);
+        var used = (await session.QueryAsync<UsageRow>(TeamUsage, range, cancellationToken)).ToDictionary(u => (u.TeamId, u.HourUnix), u => u.GpuSeconds);
         var unmapped = (await session.QueryAsync<UsageRow>(UnmappedUsage, range, cancellationToken)).ToDictionary(u => u.HourUnix, u => u.GpuSeconds);
-        var utilisation = (await session.QueryAsync<UtilisationRow>(Utilisation, range, cancellationToken)).ToDictionary(u => (u.TeamId, u.HourUnix));
+        var utilisation = (await session.QueryAsync<UtilisationRow>(Utilisation, range, cancellationToken))
+            .ToDictionary(u => (u.TeamId, u.HourUnix), u => new HourReadings(u.Samples, u.LowSamples));
         await session.ExecuteAsync(DeleteFacts, range, cancellationToken);
         await session.ExecuteAsync(DeleteTeamFacts, range, cancellationToken);
 
         long written = 0;
-        for (var hour = from; hour < to; hour += HourlyBuckets.HourSeconds)
+        var hours = IdleHours.Compute(from, to,
+            [.. leases.Select(l => new PricedLease(l.Gpus, l.StartUnix, l.EndUnix, l.KrwPerGpuHour))],
+            [.. allocations.Select(a => new TeamAllocation(a.TeamId, a.Gpus, a.StartUnix, a.EndUnix))],
+            used, unmapped, utilisation);
+        foreach (var (hour, breakdown) in hours)
         {
-            var end = hour + HourlyBuckets.HourSeconds;
-            var lines = leases.Where(l => l.StartUnix < end && l.EndUnix > hour)
-                .Select(l => new LineHour(l.Gpus * (Math.Min(l.EndUnix, end) - Math.Max(l.StartUnix, hour)), l.KrwPerGpuHour)).ToList();
-            var usedThisHour = used[hour].ToDictionary(u => u.TeamId, u => u.GpuSeconds);
-            var active = allocations.Where(a => a.StartUnix < end && a.EndUnix > hour).ToList();
-            var teams = active.Select(a => a.TeamId).Concat(usedThisHour.Keys).Distinct().Order()
-                .Select(team =>
-                {
-                    var allocated = active.Where(a => a.TeamId == team).Sum(a => a.Gpus * (Math.Min(a.EndUnix, end) - Math.Max(a.StartUnix, hour)));
-                    var teamUsed = usedThisHour.GetValueOrDefault(team);
-                    var low = utilisation.TryGetValue((team, hour), out var u) ? TeamHour.LowShare(teamUsed, u.LowSamples, u.Samples) : 0;
-                    return new TeamHour(team, allocated, teamUsed, low);
-                }).ToList();
-            var unmappedUsed = unmapped.GetValueOrDefault(hour);
-            if (lines.Count == 0 && teams.Count == 0 && unmappedUsed == 0)
-            {
-                continue;
-            }
-
-            var breakdown = IdleArithmetic.Break(lines, teams, unmappedUsed, 0);
             var perMille = weights.PerMilleAt(pool.GpuModel, Unix.Instant(hour)) ?? 0;
             await session.ExecuteAsync(InsertFact, new
             {
@@ -239,31 +224,6 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings, I
         }
 
         return written;
-    }
-
-    private static IEnumerable<(long From, long To)> Merge(IEnumerable<(long From, long To)> ranges)
-    {
-        (long From, long To)? open = null;
-        foreach (var range in ranges.OrderBy(r => r.From))
-        {
-            if (open is { } current && range.From <= current.To)
-            {
-                open = (current.From, Math.Max(current.To, range.To));
-                continue;
-            }
-
-            if (open is { } done)
-            {
-                yield return done;
-            }
-
-            open = range;
-        }
-
-        if (open is { } last)
-        {
-            yield return last;
-        }
     }
 
     private sealed class PoolRow

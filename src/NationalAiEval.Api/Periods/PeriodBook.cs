@@ -43,9 +43,9 @@ public sealed class PeriodBook(Db db, IClock clock, ProgrammeSettings programme,
             @UnallocatedNum, @LowUtilisationMnum, @LeasedMeg, @UsedMeg, @AllocatedUnusedMeg, @UnallocatedMeg)
         """);
 
-    public async Task<PeriodView> CloseAsync(string period, Caller caller, CancellationToken cancellationToken)
+    /// <summary>Reads the <c>period</c> of a route: a month written yyyy-MM.</summary>
+    public static YearMonth ParsePeriod(string period)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         var v = new Validator();
         var month = v.QueryMonth(period, "period");
         if (month is null && v.IsValid)
@@ -54,8 +54,15 @@ public sealed class PeriodBook(Db db, IClock clock, ProgrammeSettings programme,
         }
 
         v.ThrowIfInvalid();
+        return month!.Value;
+    }
+
+    public async Task<PeriodView> CloseAsync(YearMonth month, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var period = ProgrammeMonths.Text(month);
         var zone = programme.TimeZone;
-        var (_, endUnix) = ProgrammeMonths.Bounds(month!.Value, zone);
+        var (_, endUnix) = ProgrammeMonths.Bounds(month, zone);
         var now = clock.GetCurrentInstant();
         if (endUnix > Unix.Seconds(now))
         {
@@ -75,7 +82,7 @@ public sealed class PeriodBook(Db db, IClock clock, ProgrammeSettings programme,
         }
 
         var firstLease = await session.ExecuteScalarAsync<long?>(FirstLease, cancellationToken: cancellationToken);
-        var previous = ProgrammeMonths.Previous(month.Value);
+        var previous = ProgrammeMonths.Previous(month);
         var previousText = ProgrammeMonths.Text(previous);
         if (firstLease is { } first && previous.CompareTo(ProgrammeMonths.Of(Unix.Instant(first), zone)) >= 0 && closed.All(c => c.Period != previousText))
         {
@@ -93,7 +100,7 @@ public sealed class PeriodBook(Db db, IClock clock, ProgrammeSettings programme,
         var labels = new Labels(
             (await session.QueryAsync<PoolLabel>(PoolLabels, cancellationToken: cancellationToken)).ToDictionary(p => p.Id),
             (await session.QueryAsync<TeamLabel>(TeamLabels, cancellationToken: cancellationToken)).ToDictionary(t => t.Id));
-        var own = await WasteCells.LiveAsync(session, month.Value, zone, cancellationToken);
+        var own = await WasteCells.LiveAsync(session, month, zone, cancellationToken);
         await FreezeAsync(session, period, period, own, labels, cancellationToken);
         var adjusted = new List<string>();
         foreach (var earlier in closed)

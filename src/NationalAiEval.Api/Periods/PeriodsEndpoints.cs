@@ -16,7 +16,7 @@ public static class PeriodsEndpoints
             .ProducesValidationProblem();
 
         group.MapPost("/{period}/close", async Task<Ok<PeriodView>> (string period, Caller caller, PeriodBook periods, CancellationToken ct) =>
-                TypedResults.Ok(await periods.CloseAsync(period, caller, ct)))
+                TypedResults.Ok(await periods.CloseAsync(PeriodBook.ParsePeriod(period), caller, ct)))
             .WithName("ClosePeriod")
             .WithSummary("Close a month (yyyy-MM, programme zone) once it has ended: its waste report is frozen, and anything arriving later for it is reported as an adjustment in the first open month. Months close in order.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using NationalAiEval.Api.Auth;
+using NationalAiEval.Api.Infrastructure.Http;
 
 namespace NationalAiEval.Api.Planning;
 
@@ -28,7 +29,7 @@ public static class PlanningEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/commit", async Task<Ok<PlanCommitted>> (string stage, CommitPlanRequest request, Caller caller, StagePlanner planner, HttpRequest http, CancellationToken ct) =>
-                TypedResults.Ok(await planner.CommitAsync(stage, request, http, caller, ct)))
+                TypedResults.Ok(await planner.CommitAsync(stage, request, IfMatch.Read(http), caller, ct)))
             .RequireAuthorization(Policies.Manager)
             .WithName("CommitPlan")
             .WithSummary("Create a previewed plan's allocations atomically; If-Match carries the preview's ETag, refused (412) if anything changed since.")

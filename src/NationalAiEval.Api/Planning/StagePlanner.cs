@@ -91,10 +91,10 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
     /// of the planned participations are cut at the start, later ones removed, the plan's created, each with an audit
     /// entry. Refused when anything the plan depends on changed since the preview (412).
     /// </summary>
-    public async Task<PlanCommitted> CommitAsync(string stageCode, CommitPlanRequest request, HttpRequest http, Caller caller, CancellationToken cancellationToken)
+    public async Task<PlanCommitted> CommitAsync(string stageCode, CommitPlanRequest request, IfMatch ifMatch, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(ifMatch);
         var v = new Validator();
         var planId = v.Text(request.PlanId, "planId", 32);
         v.ThrowIfInvalid();
@@ -104,7 +104,7 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
         var inputs = await PlanningInputs.LoadAsync(session, stageCode, cancellationToken);
         var preview = await session.QuerySingleOrDefaultAsync<PreviewRow>(PreviewById, new { Id = planId, StageId = inputs.Stage.Id }, cancellationToken)
             ?? throw Problems.NotFound("plan", planId);
-        ETags.RequireMatch(http, ETag(preview.Fingerprint));
+        ETags.RequireMatch(ifMatch, ETag(preview.Fingerprint));
         var now = Unix.Now(clock);
         if (preview.Hypothetical == 1)
         {

@@ -139,7 +139,7 @@ public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
     }
 
     public async Task<(PoolDetail Detail, long Version)> UpdateAsync(
-        string code, UpdatePoolRequest request, HttpRequest http, Caller caller, CancellationToken cancellationToken)
+        string code, UpdatePoolRequest request, IfMatch ifMatch, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var v = new Validator();
@@ -151,7 +151,7 @@ public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
         await using var session = await db.WriteAsync(cancellationToken);
         var pool = await session.QuerySingleOrDefaultAsync<PoolRow>(PoolSql.LockByCode, new { Code = code }, cancellationToken)
             ?? throw Problems.NotFound("pool", code);
-        ETags.RequireMatch(http, pool.Version);
+        ETags.RequireMatch(ifMatch, pool.Version);
         var before = await DetailAsync(session, pool, cancellationToken);
         await session.ExecuteAsync(Update, new
         {
@@ -209,18 +209,10 @@ public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
     /// Leased, allocated and free GPUs over time. Without <c>from</c>/<c>to</c> it covers the pool's leases from the
     /// first start to the last end.
     /// </summary>
-    public async Task<CapacityView> CapacityAsync(string code, string? from, string? to, Caller caller, CancellationToken cancellationToken)
+    public async Task<CapacityView> CapacityAsync(string code, QueryRange range, Caller caller, CancellationToken cancellationToken)
     {
-        var v = new Validator();
-        var fromInstant = v.QueryInstant(from, "from");
-        var toInstant = v.QueryInstant(to, "to");
-        if (fromInstant is { } f && toInstant is { } t)
-        {
-            v.Ordered(f, t, "to");
-        }
-
-        v.ThrowIfInvalid();
-
+        ArgumentNullException.ThrowIfNull(range);
+        var (fromInstant, toInstant) = range;
         await using var session = await db.ReadAsync(cancellationToken);
         var pool = await FindVisibleAsync(session, code, caller, cancellationToken);
         var extent = await session.QuerySingleAsync<ExtentRow>(LeaseExtent, new { PoolId = pool.Id }, cancellationToken);
@@ -231,14 +223,14 @@ public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
             return new CapacityView(pool.Code, pool.GpuModel, start, end, []);
         }
 
-        var range = new Interval(start.Value, end.Value);
-        var window = new { PoolId = pool.Id, FromUnix = Unix.Seconds(range.Start), ToUnix = Unix.Seconds(range.End) };
+        var span = new Interval(start.Value, end.Value);
+        var window = new { PoolId = pool.Id, FromUnix = Unix.Seconds(span.Start), ToUnix = Unix.Seconds(span.End) };
         var leases = await session.QueryAsync<LeaseRow>(PoolSql.LeasesOverlapping, window, cancellationToken);
         var allocations = await session.QueryAsync<AllocationSpanRow>(PoolSql.AllocationsOverlapping, window, cancellationToken);
-        var segments = CapacityTimeline.Build(leases.Select(l => l.ToLine()), allocations.Select(a => a.ToSpan()), range)
+        var segments = CapacityTimeline.Build(leases.Select(l => l.ToLine()), allocations.Select(a => a.ToSpan()), span)
             .Select(s => new CapacitySegmentView(s.Span.Start, s.Span.End, s.LeasedGpus, s.AllocatedGpus, s.FreeGpus))
             .ToList();
-        return new CapacityView(pool.Code, pool.GpuModel, range.Start, range.End, segments);
+        return new CapacityView(pool.Code, pool.GpuModel, span.Start, span.End, segments);
     }
 
     /// <summary>Maps a scheduler account to a team; a second PUT moves it to another team. True when newly created.</summary>

@@ -37,7 +37,7 @@ public static class PoolsEndpoints
 
         group.MapPatch("/{pool}", async Task<Ok<PoolDetail>> (string pool, UpdatePoolRequest request, Caller caller, PoolStore pools, HttpRequest http, HttpResponse response, CancellationToken ct) =>
             {
-                var (detail, version) = await pools.UpdateAsync(pool, request, http, caller, ct);
+                var (detail, version) = await pools.UpdateAsync(pool, request, IfMatch.Read(http), caller, ct);
                 ETags.Set(response, version);
                 return TypedResults.Ok(detail);
             })
@@ -56,7 +56,7 @@ public static class PoolsEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{pool}/capacity", async Task<Ok<CapacityView>> (string pool, string? from, string? to, Caller caller, PoolStore pools, CancellationToken ct) =>
-                TypedResults.Ok(await pools.CapacityAsync(pool, from, to, caller, ct)))
+                TypedResults.Ok(await pools.CapacityAsync(pool, QueryRange.Parse(from, to, ordered: true), caller, ct)))
             .RequireAuthorization(Policies.PoolReader)
             .WithName("GetPoolCapacity").WithSummary("Leased, allocated and free GPUs over time, as segments where nothing changes.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);

@@ -62,7 +62,7 @@ public sealed class UsageFlags(FlagWriter writer)
             foreach (var day in days)
             {
                 var date = LocalDatePattern.Iso.Format(Instant.FromUnixTimeSeconds(day).InUtc().Date);
-                foreach (var (kind, amount, what) in TeamDay(team, pool, day, facts[day], allocations, data))
+                foreach (var (kind, amount, what) in TeamDay(team, pool, facts[day], allocations, data))
                 {
                     var causeKey = $"{kind}|team:{team}|pool:{pool}|day:{date}";
                     var liveFlag = live.GetValueOrDefault(causeKey);
@@ -97,41 +97,17 @@ public sealed class UsageFlags(FlagWriter writer)
 
     /// <summary>A team's GPU-seconds on a pool for one UTC day by flag kind, from that day's facts and the allocations around it.</summary>
     private static (string Kind, long Amount, string What)[] TeamDay(
-        long team, long pool, long day, IEnumerable<HourRow> facts, List<AllocationRow> allocations, ReconciliationData data)
+        long team, long pool, IEnumerable<HourRow> facts, List<AllocationRow> allocations, ReconciliationData data)
     {
-        long outside = 0, afterEnd = 0, unallocated = 0, overuse = 0;
-        foreach (var fact in facts)
-        {
-            var (kind, _, _) = data.Charge(team, pool, fact.HourUnix, fact.GpuSeconds);
-            if (kind == HourAttribution.OutsideWindow)
-            {
-                outside += fact.GpuSeconds;
-                continue;
-            }
-
-            if (kind == HourAttribution.AfterEnd)
-            {
-                afterEnd += fact.GpuSeconds;
-                continue;
-            }
-
-            var allocated = allocations.Sum(a => a.Gpus * Math.Max(0, Math.Min(a.EndUnix, fact.HourUnix + 3600) - Math.Max(a.StartUnix, fact.HourUnix)));
-            if (allocated == 0)
-            {
-                unallocated += fact.GpuSeconds;
-            }
-            else if (fact.GpuSeconds > allocated)
-            {
-                overuse += fact.GpuSeconds - allocated;
-            }
-        }
-
+        var breaches = TeamDayUse.Breaches(
+            facts.Select(f => new TeamHourUse(f.HourUnix, f.GpuSeconds, data.Charge(team, pool, f.HourUnix, f.GpuSeconds).Kind)),
+            [.. allocations.Select(a => new HeldGpus(a.Gpus, a.StartUnix, a.EndUnix))]);
         return
         [
-            (FlagKinds.OutsideWindow, outside, "outside every window of its participations"),
-            (FlagKinds.AfterEnd, afterEnd, "after its participation ended"),
-            (FlagKinds.NoAllocation, unallocated, "in hours where it had no allocation on that pool"),
-            (FlagKinds.Overuse, overuse, "beyond the GPUs allocated to it in those hours"),
+            (FlagKinds.OutsideWindow, breaches.OutsideWindow, "outside every window of its participations"),
+            (FlagKinds.AfterEnd, breaches.AfterEnd, "after its participation ended"),
+            (FlagKinds.NoAllocation, breaches.NoAllocation, "in hours where it had no allocation on that pool"),
+            (FlagKinds.Overuse, breaches.Overuse, "beyond the GPUs allocated to it in those hours"),
         ];
     }
 

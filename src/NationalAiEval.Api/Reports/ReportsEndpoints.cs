@@ -11,7 +11,7 @@ public static class ReportsEndpoints
         app.MapGet("/api/v1/reports/waste", async (string? from, string? to, string? groupBy, string? format, HttpContext http, WasteReportReader reader, CancellationToken ct) =>
             {
                 var csv = WantsCsv(http.Request, format);
-                var report = await reader.ReadAsync(from, to, groupBy, ct);
+                var report = await reader.ReadAsync(WasteQuery.Parse(from, to, groupBy), ct);
                 if (!csv)
                 {
                     return Results.Ok(report);

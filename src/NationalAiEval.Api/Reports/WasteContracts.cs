@@ -1,3 +1,4 @@
+using NationalAiEval.Api.Infrastructure.Http;
 using NodaTime;
 
 namespace NationalAiEval.Api.Reports;
@@ -28,3 +29,33 @@ public sealed record WasteRow(
 public sealed record WasteReport(
     string From, string To, IReadOnlyList<string> GroupBy, string TimeZone, string Currency, Instant? ComputedUntil,
     IReadOnlyList<WasteMonth> Months, IReadOnlyList<WasteRow> Rows, WasteRow Total);
+
+/// <summary>The waste report's query as its endpoint read it: months of the programme's zone, and the grouping in its canonical order.</summary>
+public sealed record WasteQuery(YearMonth? From, YearMonth? To, List<string> Grouping)
+{
+    public static WasteQuery Parse(string? from, string? to, string? groupBy)
+    {
+        var v = new Validator();
+        var fromMonth = v.QueryMonth(from, "from");
+        var toMonth = v.QueryMonth(to, "to");
+        var grouping = ReadGrouping(v, groupBy);
+        v.ThrowIfInvalid();
+        return new WasteQuery(fromMonth, toMonth, grouping);
+    }
+
+    private static List<string> ReadGrouping(Validator v, string? groupBy)
+    {
+        if (string.IsNullOrWhiteSpace(groupBy))
+        {
+            return ["pool"];
+        }
+
+        var parts = groupBy.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(p => p.ToLowerInvariant()).ToList();
+        if (parts.Count == 0 || parts.Any(p => !WasteReportReader.Groupings.Contains(p)) || parts.Distinct().Count() != parts.Count)
+        {
+            v.Add("groupBy", $"must be one or more of {string.Join(", ", WasteReportReader.Groupings)}, separated by commas, each once.");
+        }
+
+        return [.. WasteReportReader.Groupings.Where(parts.Contains)];
+    }
+}

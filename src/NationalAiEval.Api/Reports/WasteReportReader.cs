@@ -32,14 +32,10 @@ public sealed class WasteReportReader(Db db, IClock clock, ProgrammeSettings pro
 
     private static readonly Sql ComputedUntil = Sql.Portable("SELECT value FROM job_state WHERE name = @Name");
 
-    public async Task<WasteReport> ReadAsync(string? from, string? to, string? groupBy, CancellationToken cancellationToken)
+    public async Task<WasteReport> ReadAsync(WasteQuery query, CancellationToken cancellationToken)
     {
-        var v = new Validator();
-        var fromMonth = v.QueryMonth(from, "from");
-        var toMonth = v.QueryMonth(to, "to");
-        var grouping = ParseGrouping(v, groupBy);
-        v.ThrowIfInvalid();
-
+        ArgumentNullException.ThrowIfNull(query);
+        var (fromMonth, toMonth, grouping) = query;
         var zone = programme.TimeZone;
         await using var session = await db.ReadAsync(cancellationToken);
         var firstLease = await session.ExecuteScalarAsync<long?>(FirstLease, cancellationToken: cancellationToken);
@@ -104,22 +100,6 @@ public sealed class WasteReportReader(Db db, IClock clock, ProgrammeSettings pro
             : new WasteMonth(m, "open", null, null)).ToList();
         return new WasteReport(ProgrammeMonths.Text(start), ProgrammeMonths.Text(end), grouping, zone.Id, "KRW", until is { } u ? Unix.Instant(u) : null,
             monthViews, [.. rows.Select((r, i) => Row(r.Key, figures[i]))], Row(new Key(null, null, null, null, null, null, null, null), total));
-    }
-
-    private static List<string> ParseGrouping(Validator v, string? groupBy)
-    {
-        if (string.IsNullOrWhiteSpace(groupBy))
-        {
-            return ["pool"];
-        }
-
-        var parts = groupBy.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(p => p.ToLowerInvariant()).ToList();
-        if (parts.Count == 0 || parts.Any(p => !Groupings.Contains(p)) || parts.Distinct().Count() != parts.Count)
-        {
-            v.Add("groupBy", $"must be one or more of {string.Join(", ", Groupings)}, separated by commas, each once.");
-        }
-
-        return [.. Groupings.Where(parts.Contains)];
     }
 
     private static CellLabels LabelsOf(WasteCell cell, Dictionary<long, PoolRow> pools, Dictionary<long, TeamRow> teams)

@@ -96,7 +96,7 @@ public sealed class StageStore(Db db, IClock clock, ProgrammeSettings programme,
     }
 
     public async Task<(StageView View, long Version)> UpdateAsync(
-        string code, UpdateStageRequest request, HttpRequest http, Caller caller, CancellationToken cancellationToken)
+        string code, UpdateStageRequest request, IfMatch ifMatch, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var v = new Validator();
@@ -111,7 +111,7 @@ public sealed class StageStore(Db db, IClock clock, ProgrammeSettings programme,
         await using var session = await db.WriteAsync(cancellationToken);
         var row = await session.QuerySingleOrDefaultAsync<StageRow>(LockByCode, new { Code = code }, cancellationToken)
             ?? throw Problems.NotFound("stage", code);
-        ETags.RequireMatch(http, row.Version);
+        ETags.RequireMatch(ifMatch, row.Version);
         var changesTerms = start is not null || duration is not null || entitlement is not null || dataGrant is not null || zone is not null;
         if (changesTerms && await session.ExecuteScalarAsync<long>(CountParticipations, new { StageId = row.Id }, cancellationToken) > 0)
         {

@@ -37,7 +37,7 @@ public static class StagesEndpoints
 
         group.MapPatch("/{stage}", async Task<Ok<StageView>> (string stage, UpdateStageRequest request, Caller caller, StageStore stages, HttpRequest http, HttpResponse response, CancellationToken ct) =>
             {
-                var (view, version) = await stages.UpdateAsync(stage, request, http, caller, ct);
+                var (view, version) = await stages.UpdateAsync(stage, request, IfMatch.Read(http), caller, ct);
                 ETags.Set(response, version);
                 return TypedResults.Ok(view);
             })

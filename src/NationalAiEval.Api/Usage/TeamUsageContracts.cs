@@ -1,13 +1,7 @@
+using NationalAiEval.Core.Time;
 using NodaTime;
 
 namespace NationalAiEval.Api.Usage;
-
-public enum UsageGranularity
-{
-    Hour,
-    Day,
-    Month,
-}
 
 public sealed record PoolUsage(string Pool, decimal RawGpuHours, decimal EquivalentGpuHours);
 

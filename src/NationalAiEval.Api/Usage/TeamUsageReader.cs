@@ -15,9 +15,10 @@ namespace NationalAiEval.Api.Usage;
 /// </summary>
 public sealed class TeamUsageReader(Db db, IClock clock, ProgrammeSettings programme)
 {
-    public async Task<TeamUsageView> ReadAsync(string teamCode, string? from, string? to, string? granularity, Caller caller, CancellationToken cancellationToken)
+    public async Task<TeamUsageView> ReadAsync(string teamCode, SeriesQuery query, Caller caller, CancellationToken cancellationToken)
     {
-        var (unit, start, end, bounds) = UsageBuckets.Series(from, to, granularity, Unix.Now(clock), programme.TimeZone);
+        ArgumentNullException.ThrowIfNull(query);
+        var (unit, start, end, bounds) = query.Resolve(Unix.Now(clock), programme.TimeZone);
 
         await using var session = await db.ReadAsync(cancellationToken);
         var team = await TeamStore.FindVisibleAsync(session, teamCode, caller, cancellationToken);

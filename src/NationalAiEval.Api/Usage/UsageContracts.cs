@@ -31,11 +31,6 @@ public sealed record IncomingUsage(string ExternalId, string Account, long Start
     public long GpuSeconds => checked(Gpus * (UntilUnix - StartUnix));
 
     public Core.Usage.UsageCandidate Candidate => new(ExternalId, Account, StartUnix, UntilUnix, Gpus);
-
-    /// <summary>The same values, wherever each stood in its upload.</summary>
-    public bool SameValues(IncomingUsage other) =>
-        other is not null && ExternalId == other.ExternalId && Account == other.Account && StartUnix == other.StartUnix && EndUnix == other.EndUnix
-        && UntilUnix == other.UntilUnix && Gpus == other.Gpus;
 }
 
 /// <summary>

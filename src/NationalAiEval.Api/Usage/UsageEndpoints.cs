@@ -49,7 +49,7 @@ public static class UsageEndpoints
     public static void MapTeamUsage(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/teams/{team}/usage", async Task<Ok<TeamUsageView>> (
                 string team, string? from, string? to, string? granularity, Caller caller, TeamUsageReader usage, CancellationToken ct) =>
-                TypedResults.Ok(await usage.ReadAsync(team, from, to, granularity, caller, ct)))
+                TypedResults.Ok(await usage.ReadAsync(team, SeriesQuery.Parse(from, to, granularity), caller, ct)))
             .WithTags("Usage")
             .RequireAuthorization(Policies.TeamReader)
             .WithName("GetTeamUsage").WithSummary("A team's usage per hour, day or month (default: days of the last 30), raw per pool and equivalent.")
@@ -82,21 +82,8 @@ public static class UsageEndpoints
     /// Jobs become records; a job twice in one text must say the same both times. The intake bounds (time range, no
     /// future, duration, leases, GPUs, account grammar) are the writer's, as for every format.
     /// </summary>
-    private static List<IncomingUsage> SacctRecords(SacctParseResult parsed)
-    {
-        var byId = new Dictionary<string, (SacctJob Job, IncomingUsage Record)>(StringComparer.Ordinal);
-        foreach (var job in parsed.Jobs)
-        {
-            var record = new IncomingUsage(job.ExternalId, job.Account, Unix.Seconds(job.Start), job.End is { } end ? Unix.Seconds(end) : null,
-                Unix.Seconds(job.CountedUntil), job.Gpus, UsageOrigin.TextLine(job.LineNumber));
-            if (byId.TryGetValue(job.ExternalId, out var earlier) && !earlier.Record.SameValues(record))
-            {
-                throw Problems.MalformedLine(job.LineNumber, $"job {job.JobId} appears again with other values (first on line {earlier.Job.LineNumber}).");
-            }
-
-            byId[job.ExternalId] = (job, record);
-        }
-
-        return byId.Values.Select(v => v.Record).ToList();
-    }
+    /// <summary>The parser has already merged repeated lines of one job (or refused them with the line).</summary>
+    private static List<IncomingUsage> SacctRecords(SacctParseResult parsed) =>
+        [.. parsed.Jobs.Select(job => new IncomingUsage(job.ExternalId, job.Account, Unix.Seconds(job.Start), job.End is { } end ? Unix.Seconds(end) : null,
+            Unix.Seconds(job.CountedUntil), job.Gpus, UsageOrigin.TextLine(job.LineNumber)))];
 }

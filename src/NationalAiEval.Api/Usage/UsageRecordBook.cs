@@ -47,14 +47,14 @@ public sealed class UsageRecordBook(Db db, IClock clock, AuditLog audit, IntakeL
 
     public static readonly IReadOnlyList<string> States = [UsageReview.Quarantined, UsageReview.Voided, UsageReview.Corrected, "waiting"];
 
+    /// <summary>Reads the list's <c>state</c> filter: one of <see cref="States"/>, or none.</summary>
+    public static string? ParseState(string? state) =>
+        state is null || States.Contains(state) ? state : throw Problems.Validation("state", $"must be one of {string.Join(", ", States)}.");
+
+    /// <summary>A pool's records, narrowed by a <paramref name="state"/> read with <see cref="ParseState"/>, an external id or an account.</summary>
     public async Task<Page<UsageRecordView>> ListAsync(
         string poolCode, string? state, string? externalId, string? account, PageRequest page, Caller caller, CancellationToken cancellationToken)
     {
-        if (state is not null && !States.Contains(state))
-        {
-            throw Problems.Validation("state", $"must be one of {string.Join(", ", States)}.");
-        }
-
         await using var session = await db.ReadAsync(cancellationToken);
         var pool = await PoolStore.FindVisibleAsync(session, poolCode, caller, cancellationToken);
         var rows = (await session.QueryAsync<RecordRow>(Page, new

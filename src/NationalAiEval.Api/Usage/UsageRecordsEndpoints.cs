@@ -13,7 +13,7 @@ public static class UsageRecordsEndpoints
         group.MapGet("/", async Task<Ok<Page<UsageRecordView>>> (
                 string pool, string? state, string? externalId, string? account, string? limit, string? after, Caller caller, UsageRecordBook records,
                 CancellationToken ct) =>
-                TypedResults.Ok(await records.ListAsync(pool, state, externalId, account, PageRequest.Parse(limit, after), caller, ct)))
+                TypedResults.Ok(await records.ListAsync(pool, UsageRecordBook.ParseState(state), externalId, account, PageRequest.Parse(limit, after), caller, ct)))
             .RequireAuthorization(Policies.PoolReader)
             .WithName("ListUsageRecords")
             .WithSummary("A pool's stored usage records, oldest first; state = quarantined, voided, corrected or waiting (not yet reconciled) narrows them.")

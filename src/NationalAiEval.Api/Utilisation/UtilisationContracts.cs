@@ -1,4 +1,5 @@
 using NationalAiEval.Api.Usage;
+using NationalAiEval.Core.Time;
 using NodaTime;
 
 namespace NationalAiEval.Api.Utilisation;

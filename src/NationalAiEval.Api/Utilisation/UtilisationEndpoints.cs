@@ -36,7 +36,7 @@ public static class UtilisationEndpoints
 
         app.MapGet("/api/v1/pools/{pool}/utilisation", async Task<Ok<UtilisationSeriesView>> (
                 string pool, string? from, string? to, string? granularity, Caller caller, UtilisationReader reader, CancellationToken ct) =>
-                TypedResults.Ok(await reader.ReadAsync(pool, from, to, granularity, caller, ct)))
+                TypedResults.Ok(await reader.ReadAsync(pool, SeriesQuery.Parse(from, to, granularity), caller, ct)))
             .WithTags("Reports")
             .RequireAuthorization(Policies.PoolReader)
             .WithName("GetPoolUtilisation")

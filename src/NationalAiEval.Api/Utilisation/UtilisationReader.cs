@@ -22,9 +22,10 @@ public sealed class UtilisationReader(Db db, IClock clock, ProgrammeSettings pro
     private static readonly Sql ComputedUntil = Sql.Portable("SELECT value FROM job_state WHERE name = @Name");
 
     public async Task<UtilisationSeriesView> ReadAsync(
-        string poolCode, string? from, string? to, string? granularity, Caller caller, CancellationToken cancellationToken)
+        string poolCode, SeriesQuery query, Caller caller, CancellationToken cancellationToken)
     {
-        var (unit, start, end, bounds) = UsageBuckets.Series(from, to, granularity, Unix.Now(clock), programme.TimeZone);
+        ArgumentNullException.ThrowIfNull(query);
+        var (unit, start, end, bounds) = query.Resolve(Unix.Now(clock), programme.TimeZone);
 
         await using var session = await db.ReadAsync(cancellationToken);
         var pool = await PoolStore.FindVisibleAsync(session, poolCode, caller, cancellationToken);

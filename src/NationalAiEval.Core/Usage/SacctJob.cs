@@ -10,6 +10,11 @@ public sealed record SacctJob(
     int LineNumber, string ExternalId, string JobId, string Account, Instant Start, Instant? End, Instant CountedUntil, long Gpus, string State)
 {
     public long GpuSeconds => checked(Gpus * (long)(CountedUntil - Start).TotalSeconds);
+
+    /// <summary>The same job with the same usage, wherever each was printed (its state may have been read differently).</summary>
+    public bool SameUsage(SacctJob other) =>
+        other is not null && ExternalId == other.ExternalId && Account == other.Account && Start == other.Start && End == other.End
+        && CountedUntil == other.CountedUntil && Gpus == other.Gpus;
 }
 
 /// <summary>What a sacct text held: the GPU jobs, and how many lines were rightly left out.</summary>

@@ -166,7 +166,9 @@ public static class SacctParser
     /// <summary>Reads one line at a time: the first non-blank line is the header, every later one a job or a step.</summary>
     private sealed class LineReader(DateTimeZone zone)
     {
+        // One entry per job identity, in the order first seen: a job printed twice with the same values is one job.
         private readonly List<SacctJob> _jobs = [];
+        private readonly Dictionary<string, int> _jobIndex = new(StringComparer.Ordinal);
         private Columns? _header;
         private int _lineNumber;
         private int _steps;
@@ -245,7 +247,19 @@ public static class SacctParser
 
             var externalId = SlurmNames.ExternalId(cluster, jobId, start.Value);
             var state = header.State is { } s ? fields[s].Trim() : string.Empty;
-            _jobs.Add(new SacctJob(lineNumber, externalId, jobId, account, start.Value, end, counted, gpus, state));
+            var job = new SacctJob(lineNumber, externalId, jobId, account, start.Value, end, counted, gpus, state);
+            if (_jobIndex.TryGetValue(externalId, out var index))
+            {
+                var earlier = _jobs[index];
+                _jobs[index] = earlier.SameUsage(job)
+                    ? job
+                    : throw new SacctFormatException(lineNumber, $"job {jobId} appears again with other values (first on line {earlier.LineNumber}).");
+            }
+            else
+            {
+                _jobIndex[externalId] = _jobs.Count;
+                _jobs.Add(job);
+            }
         }
     }
 

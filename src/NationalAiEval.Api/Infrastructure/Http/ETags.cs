@@ -17,23 +17,35 @@ public static class ETags
     }
 
     /// <summary>Throws 428 without If-Match and 412 when it names another version than <paramref name="currentVersion"/>.</summary>
-    public static void RequireMatch(HttpRequest request, long currentVersion) => RequireMatch(request, For(currentVersion));
+    public static void RequireMatch(IfMatch ifMatch, long currentVersion) => RequireMatch(ifMatch, For(currentVersion));
 
     /// <summary>Throws 428 without If-Match and 412 when it names another tag than <paramref name="current"/> (quoted).</summary>
-    public static void RequireMatch(HttpRequest request, string current)
+    public static void RequireMatch(IfMatch ifMatch, string current)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var header = request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(header))
+        ArgumentNullException.ThrowIfNull(ifMatch);
+        if (!ifMatch.Given)
         {
             throw Problems.PreconditionRequired();
         }
 
-        var matches = header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Any(tag => tag == "*" || tag == current || tag == "W/" + current);
-        if (!matches)
+        if (!ifMatch.Tags.Any(tag => tag == "*" || tag == current || tag == "W/" + current))
         {
             throw Problems.PreconditionFailed(current);
         }
+    }
+}
+
+/// <summary>
+/// The If-Match header as an endpoint read it: the entity tags it names, none when it is absent. Services take this,
+/// never the request itself.
+/// </summary>
+public sealed record IfMatch(IReadOnlyList<string> Tags)
+{
+    public bool Given => Tags.Count > 0;
+
+    public static IfMatch Read(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new IfMatch(request.Headers.IfMatch.ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
     }
 }
