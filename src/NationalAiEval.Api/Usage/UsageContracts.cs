@@ -30,6 +30,9 @@ public sealed record IncomingUsage(string ExternalId, string Account, long Start
 {
     public long GpuSeconds => checked(Gpus * (UntilUnix - StartUnix));
 
+    /// <summary>The scheduler's own id of the job (sacct's JobID), which DCGM's <c>hpc_job</c> names; by default the whole <see cref="ExternalId"/>.</summary>
+    public string SchedulerJobId { get; init; } = ExternalId;
+
     public Core.Usage.UsageCandidate Candidate => new(ExternalId, Account, StartUnix, UntilUnix, Gpus);
 }
 

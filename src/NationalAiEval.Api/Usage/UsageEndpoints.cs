@@ -85,5 +85,5 @@ public static class UsageEndpoints
     /// <summary>The parser has already merged repeated lines of one job (or refused them with the line).</summary>
     private static List<IncomingUsage> SacctRecords(SacctParseResult parsed) =>
         [.. parsed.Jobs.Select(job => new IncomingUsage(job.ExternalId, job.Account, Unix.Seconds(job.Start), job.End is { } end ? Unix.Seconds(end) : null,
-            Unix.Seconds(job.CountedUntil), job.Gpus, UsageOrigin.TextLine(job.LineNumber)))];
+            Unix.Seconds(job.CountedUntil), job.Gpus, UsageOrigin.TextLine(job.LineNumber)) { SchedulerJobId = job.JobId })];
 }

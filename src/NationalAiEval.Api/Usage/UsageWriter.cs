@@ -27,13 +27,13 @@ public sealed class UsageWriter(Db db, IClock clock, IntakeLimits limits)
     /// </summary>
     private static readonly Sql InsertIfNew = new(
         sqlite: """
-            INSERT INTO usage_record (pool_id, external_id, account, start_unix, end_unix, until_unix, gpus, gpu_seconds, source, revision, received_unix, dirty)
-            VALUES (@PoolId, @ExternalId, @Account, @StartUnix, @EndUnix, @UntilUnix, @Gpus, @GpuSeconds, @Source, 1, @ReceivedUnix, 1)
+            INSERT INTO usage_record (pool_id, external_id, account, start_unix, end_unix, until_unix, gpus, gpu_seconds, source, revision, received_unix, dirty, job_id)
+            VALUES (@PoolId, @ExternalId, @Account, @StartUnix, @EndUnix, @UntilUnix, @Gpus, @GpuSeconds, @Source, 1, @ReceivedUnix, 1, @JobId)
             ON CONFLICT (pool_id, external_id) DO NOTHING
             """,
         sqlServer: """
-            INSERT INTO usage_record (pool_id, external_id, account, start_unix, end_unix, until_unix, gpus, gpu_seconds, source, revision, received_unix, dirty)
-            SELECT @PoolId, @ExternalId, @Account, @StartUnix, @EndUnix, @UntilUnix, @Gpus, @GpuSeconds, @Source, 1, @ReceivedUnix, 1
+            INSERT INTO usage_record (pool_id, external_id, account, start_unix, end_unix, until_unix, gpus, gpu_seconds, source, revision, received_unix, dirty, job_id)
+            SELECT @PoolId, @ExternalId, @Account, @StartUnix, @EndUnix, @UntilUnix, @Gpus, @GpuSeconds, @Source, 1, @ReceivedUnix, 1, @JobId
             WHERE NOT EXISTS (SELECT 1 FROM usage_record WHERE pool_id = @PoolId AND external_id = @ExternalId)
             """);
 
@@ -62,12 +62,12 @@ public sealed class UsageWriter(Db db, IClock clock, IntakeLimits limits)
         var received = Unix.Seconds(now);
         int inserted = 0, updated = 0, unchanged = 0, stale = 0, overridden = 0;
         using var insert = session.Prepare(InsertIfNew,
-            "PoolId", "ExternalId", "Account", "StartUnix", "EndUnix", "UntilUnix", "Gpus", "GpuSeconds", "Source", "ReceivedUnix");
+            "PoolId", "ExternalId", "Account", "StartUnix", "EndUnix", "UntilUnix", "Gpus", "GpuSeconds", "Source", "ReceivedUnix", "JobId");
         insert.Set(0, pool.Id).Set(8, source).Set(9, received);
         foreach (var record in records)
         {
             insert.Set(1, record.ExternalId).Set(2, record.Account).Set(3, record.StartUnix).Set(4, record.EndUnix).Set(5, record.UntilUnix)
-                .Set(6, record.Gpus).Set(7, record.GpuSeconds);
+                .Set(6, record.Gpus).Set(7, record.GpuSeconds).Set(10, record.SchedulerJobId);
             if (await insert.ExecuteAsync(cancellationToken) == 1)
             {
                 inserted++;

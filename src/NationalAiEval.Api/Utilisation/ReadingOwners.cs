@@ -1,5 +1,4 @@
 using NationalAiEval.Api.Infrastructure.Database;
-using NationalAiEval.Core.Codes;
 
 namespace NationalAiEval.Api.Utilisation;
 
@@ -13,7 +12,7 @@ public sealed class ReadingOwners
     private static readonly Sql Accounts = Sql.Portable("SELECT account, team_id FROM scheduler_account WHERE pool_id = @PoolId");
 
     private static readonly Sql RunningRecords = Sql.Portable("""
-        SELECT external_id, account, start_unix, end_unix FROM usage_record
+        SELECT COALESCE(job_id, external_id) AS job_id, account, start_unix, end_unix FROM usage_record
         WHERE pool_id = @PoolId AND start_unix <= @ToUnix AND (end_unix IS NULL OR end_unix >= @FromUnix)
         """);
 
@@ -32,7 +31,7 @@ public sealed class ReadingOwners
         var accounts = (await session.QueryAsync<AccountRow>(Accounts, new { PoolId = poolId }, cancellationToken))
             .ToDictionary(a => a.Account, a => a.TeamId, StringComparer.Ordinal);
         var jobs = (await session.QueryAsync<RecordRow>(RunningRecords, new { PoolId = poolId, FromUnix = fromUnix, ToUnix = toUnix }, cancellationToken))
-            .ToLookup(r => SlurmNames.JobIdOf(r.ExternalId), StringComparer.Ordinal);
+            .ToLookup(r => r.JobId, StringComparer.Ordinal);
         return new ReadingOwners(accounts, jobs);
     }
 
@@ -58,7 +57,7 @@ public sealed class ReadingOwners
 
     private sealed class RecordRow
     {
-        public string ExternalId { get; init; } = string.Empty;
+        public string JobId { get; init; } = string.Empty;
         public string Account { get; init; } = string.Empty;
         public long StartUnix { get; init; }
         public long? EndUnix { get; init; }

@@ -18,26 +18,10 @@ public static partial class SlurmNames
 
     /// <summary>
     /// The identity of a job's usage record built from <c>sacct</c> text: <c>[cluster/]JobID@Start</c>
-    /// (api-docs/DEFINITIONS.md#job-identity). Built here and read back by <see cref="JobIdOf"/>, so that the format is
-    /// written in one place.
+    /// (api-docs/DEFINITIONS.md#job-identity). Written only here; the JobID itself is stored beside it (never read back out of it).
     /// </summary>
     public static string ExternalId(string? cluster, string jobId, NodaTime.Instant start) =>
         (string.IsNullOrEmpty(cluster) ? string.Empty : cluster + "/") + jobId + "@" + NodaTime.Text.InstantPattern.ExtendedIso.Format(start);
-
-    /// <summary>The Slurm job id inside a record's identity: <see cref="ExternalId"/>'s JobID; any other identity is taken whole.</summary>
-    public static string JobIdOf(string externalId)
-    {
-        ArgumentNullException.ThrowIfNull(externalId);
-        var at = externalId.LastIndexOf('@');
-        if (at <= 0)
-        {
-            return externalId;
-        }
-
-        var id = externalId[..at];
-        var slash = id.IndexOf('/', StringComparison.Ordinal);
-        return slash >= 0 ? id[(slash + 1)..] : id;
-    }
 
     /// <summary>A job id (<c>123</c>, <c>123_4</c>, <c>123_[1-5%2]</c>, <c>123+1</c>) or a step of one (<c>123.batch</c>, <c>123_4.0</c>, <c>123+1.extern</c>).</summary>
     public static bool IsJobId(string? id) => id is not null && JobIdPattern().IsMatch(id);

@@ -239,6 +239,30 @@ public abstract class IdleTests(DatabaseKind kind) : ApiTest(kind)
     }
 
     [Fact]
+    public async Task AReadingsJob_IsTheSchedulersJobId_StoredAtIntake_NotReadBackOutOfTheRecordsIdentity()
+    {
+        await SetUpAsync();
+        var provider = await App.ClientAsync("provider", null, "p8");
+        await (await provider.PostSacctAsync("p8", "Cluster|JobID|Account|AllocTRES|Start|End|State\nhaein|4400|acct-b|gres/gpu=1|2026-03-01T21:00:00|2026-03-01T23:00:00|COMPLETED\n"))
+            .ExpectAsync(HttpStatusCode.OK);
+        await (await provider.PostRecordsAsync("p8", UsageReports.Job("4401", "acct-a", "2026-03-01T21:00:00Z", "2026-03-01T23:00:00Z", 1)))
+            .ExpectAsync(HttpStatusCode.OK);
+        await Manager.ReconcileAsync();
+        const string scrape = """
+            DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-0",Hostname="node-1",hpc_job="4400"} 10
+            DCGM_FI_DEV_GPU_UTIL{gpu="1",UUID="GPU-1",Hostname="node-1",hpc_job="4401"} 90
+            """;
+
+        var sent = await (await provider.PostRawAsync("/api/v1/pools/p8/usage/dcgm?scrapedAt=2026-03-01T22:00:30Z", scrape, "text/plain")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal((2L, 2L), (sent.Long("inserted"), sent.Long("attributed")));
+        Assert.Equal(["4400", "4401"], await App.QueryAsync<string>("SELECT job_id FROM usage_record WHERE start_unix = @At ORDER BY job_id",
+            new { At = Instant.FromUtc(2026, 3, 1, 21, 0).ToUnixTimeSeconds() }));
+        var teams = await App.QueryAsync<string?>("SELECT t.code FROM utilisation_sample s LEFT JOIN team t ON t.id = s.team_id ORDER BY s.gpu");
+        Assert.Equal(["tb", "ta"], teams);
+    }
+
+    [Fact]
     public async Task ReadingsThatArriveBeforeTheirJob_AreAttributedWhenItsRecordIsCounted()
     {
         await SetUpAsync();
