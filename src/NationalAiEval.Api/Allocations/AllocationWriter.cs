@@ -140,12 +140,16 @@ public sealed class AllocationWriter(AuditLog audit, IClock clock)
         return (shortened, removed);
     }
 
-    /// <summary>The caller read the row in this transaction under the pool's lock, so anything but one row changed is a bug, not a race.</summary>
+    /// <summary>
+    /// The caller read the row in this transaction; a change that finds another version (on SQL Server, an end of
+    /// participation and a plan's commit lock different rows) is refused as a conflict, and the transaction writes nothing.
+    /// </summary>
     private static async Task ExpectOneAsync(Task<int> change, long id)
     {
         if (await change != 1)
         {
-            throw new InvalidOperationException($"Allocation {Id(id)} changed under a lock that should have kept it.");
+            throw Problems.Conflict("allocation-changed", "The allocation changed meanwhile.",
+                $"Allocation {Id(id)} was changed by another request while this one ran; read it again and retry.");
         }
     }
 
