@@ -102,8 +102,8 @@ public static class Ingestion
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO usage_record (pool_id, external_id, account, start_unix, end_unix, until_unix, gpus, gpu_seconds, source, revision, received_unix, dirty)
-            VALUES ($pool, $external, $account, $start, $end, $end, $gpus, $seconds, 'json', 1, $received, 1)
+            INSERT INTO usage_record (pool_id, external_id, account, start_unix, end_unix, until_unix, gpus, gpu_seconds, source, revision, received_unix, dirty, job_id)
+            VALUES ($pool, $external, $account, $start, $end, $end, $gpus, $seconds, 'json', 1, $received, 1, $external)
             """;
         var pool = insert.Parameters.Add("$pool", SqliteType.Integer);
         var external = insert.Parameters.Add("$external", SqliteType.Text);
