@@ -1,4 +1,5 @@
 using NationalAiEval.Api.Participations;
+using NationalAiEval.Api.Stages;
 using NodaTime;
 
 namespace NationalAiEval.Api.Planning;
@@ -60,6 +61,11 @@ public sealed record PlanView(
     decimal UnallocatedGpuHours, long UnallocatedKrw);
 
 /// <summary>Commits a previewed plan; the preview's ETag goes in If-Match.</summary>
-public sealed record CommitPlanRequest(string? PlanId);
+/// <summary>
+/// Commits a previewed plan. A plan that leaves any team short of the entitlement is committed only with
+/// <see cref="AcceptShortfall"/> and a <see cref="Reason"/> (recorded in the audit and the stage's equality proof).
+/// </summary>
+public sealed record CommitPlanRequest(string? PlanId, bool? AcceptShortfall = null, string? Reason = null);
 
-public sealed record PlanCommitted(string PlanId, int AllocationsCreated, int AllocationsShortened, int AllocationsRemoved);
+public sealed record PlanCommitted(
+    string PlanId, int AllocationsCreated, int AllocationsShortened, int AllocationsRemoved, IReadOnlyList<TeamShortfall> AcceptedShortfalls, string? ShortfallReason);

@@ -5,6 +5,7 @@ using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Stages;
 using NationalAiEval.Core.Planning;
 using NationalAiEval.Core.Units;
 using NationalAiEval.Core.Usage;
@@ -23,16 +24,17 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
     public static readonly Duration PreviewLifetime = Duration.FromDays(1);
 
     private static readonly Sql InsertPreview = Sql.Portable("""
-        INSERT INTO plan_preview (id, stage_id, created_unix, created_by_key, from_unix, fingerprint, hypothetical, whole_nodes, allocations_json)
-        VALUES (@Id, @StageId, @CreatedUnix, @CreatedByKey, @FromUnix, @Fingerprint, @Hypothetical, @WholeNodes, @AllocationsJson)
+        INSERT INTO plan_preview (id, stage_id, created_unix, created_by_key, from_unix, fingerprint, hypothetical, whole_nodes, allocations_json, shortfall_json)
+        VALUES (@Id, @StageId, @CreatedUnix, @CreatedByKey, @FromUnix, @Fingerprint, @Hypothetical, @WholeNodes, @AllocationsJson, @ShortfallJson)
         """);
 
     private static readonly Sql PreviewById = Sql.Portable("""
-        SELECT id, stage_id, created_unix, from_unix, fingerprint, hypothetical, whole_nodes, allocations_json, committed_unix
+        SELECT id, stage_id, created_unix, from_unix, fingerprint, hypothetical, whole_nodes, allocations_json, committed_unix, shortfall_json
         FROM plan_preview WHERE id = @Id AND stage_id = @StageId
         """);
 
-    private static readonly Sql MarkCommitted = Sql.Portable("UPDATE plan_preview SET committed_unix = @Now WHERE id = @Id AND committed_unix IS NULL");
+    private static readonly Sql MarkCommitted = Sql.Portable(
+        "UPDATE plan_preview SET committed_unix = @Now, shortfall_reason = @Reason WHERE id = @Id AND committed_unix IS NULL");
 
     /// <summary>A commit rewrites allocations on any pool: it serialises with every allocator (SQLite's write lock already does).</summary>
     private static readonly Sql LockPools = Sql.LockingRead($"SELECT COUNT(*) FROM pool {Sql.RowLock}");
@@ -81,6 +83,7 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
             WholeNodes = wholeNodes ? 1 : 0,
             AllocationsJson = JsonSerializer.Serialize(plan.Allocations.Select(a => new StoredAllocation(
                 a.ParticipationId, a.PoolId, a.Gpus, Unix.Seconds(a.Span.Start), Unix.Seconds(a.Span.End)))),
+            ShortfallJson = StageShortfalls.Write(Shortfalls(problem, teams, plan)),
         }, cancellationToken);
         await write.CommitAsync(cancellationToken);
         return (view, ETag(inputs.Fingerprint));
@@ -97,6 +100,8 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
         ArgumentNullException.ThrowIfNull(ifMatch);
         var v = new Validator();
         var planId = v.Text(request.PlanId, "planId", 32);
+        var accept = request.AcceptShortfall ?? false;
+        var reason = accept ? v.Text(request.Reason, "reason", 400) : v.OptionalText(request.Reason, "reason");
         v.ThrowIfInvalid();
 
         await using var session = await db.WriteAsync(cancellationToken);
@@ -127,6 +132,15 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
             throw Problems.PreconditionFailed(ETag(inputs.Fingerprint), "Leases, allocations, participations or weights changed since the preview; preview again.");
         }
 
+        // A plan short of the entitlement for any team is committed only knowingly (api-docs/DEFINITIONS.md#planner).
+        var shortfalls = StageShortfalls.Read(preview.ShortfallJson);
+        if (shortfalls.Count > 0 && !accept)
+        {
+            throw Problems.Unprocessable("shortfall-not-accepted", "The plan leaves teams short of the entitlement.",
+                $"The plan gives {string.Join(", ", shortfalls.Select(s => $"{s.Team} {s.ShortEquivalentGpuHours.ToString(CultureInfo.InvariantCulture)} equivalent GPU-hours"))} less than the entitlement; lease what the capacity check proposes and preview again, or commit with acceptShortfall: true and a reason.",
+                "acceptShortfall", new Dictionary<string, object?> { ["shortfalls"] = shortfalls });
+        }
+
         // Re-planned allocations give way first, then the plan's are written; the writer checks each against what is
         // left, so a plan that no longer fits is refused (409 over-committed) and nothing of it is kept.
         var fromUnix = preview.FromUnix;
@@ -153,8 +167,9 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
             await writer.CreateAsync(session, new NewAllocation(a.ParticipationId, a.PoolId, a.Gpus, a.StartUnix, a.EndUnix), inputs.Weights, cause, caller, cancellationToken);
         }
 
-        await session.ExecuteAsync(MarkCommitted, new { Id = planId, Now = Unix.Seconds(now) }, cancellationToken);
-        var result = new PlanCommitted(planId, allocations.Count, shortened, removed);
+        var acceptedReason = shortfalls.Count > 0 ? reason : null;
+        await session.ExecuteAsync(MarkCommitted, new { Id = planId, Now = Unix.Seconds(now), Reason = acceptedReason }, cancellationToken);
+        var result = new PlanCommitted(planId, allocations.Count, shortened, removed, shortfalls, acceptedReason);
         await audit.WriteAsync(session, caller, "plan.commit", "plan", planId, null, result, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return result;
@@ -233,6 +248,13 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Each team the plan leaves below the entitlement, when the leases cannot give everyone all of it.</summary>
+    private static List<(string Team, long ShortMilliEghSeconds)> Shortfalls(PlanningProblem problem, Dictionary<long, string> teams, Plan plan) =>
+        plan.Capacity.Feasible
+            ? []
+            : [.. plan.Shares.Where(s => s.TotalMilliEghSeconds < problem.EntitlementMilliEghSeconds)
+                .Select(s => (teams[s.ParticipationId], problem.EntitlementMilliEghSeconds - s.TotalMilliEghSeconds))];
+
     private sealed record StoredAllocation(long ParticipationId, long PoolId, long Gpus, long StartUnix, long EndUnix);
 
     private sealed class PreviewRow
@@ -246,5 +268,6 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
         public long WholeNodes { get; init; }
         public string AllocationsJson { get; init; } = string.Empty;
         public long? CommittedUnix { get; init; }
+        public string? ShortfallJson { get; init; }
     }
 }

@@ -24,12 +24,20 @@ public sealed class StageEquality(Db db)
         ORDER BY p.id
         """);
 
+    private static readonly Sql Shortfalls = Sql.Portable("""
+        SELECT id, committed_unix, shortfall_reason, shortfall_json FROM plan_preview
+        WHERE stage_id = @StageId AND committed_unix IS NOT NULL AND shortfall_reason IS NOT NULL
+        ORDER BY committed_unix, id
+        """);
+
     public async Task<EqualityView> ProveAsync(string stageCode, CancellationToken cancellationToken)
     {
         await using var session = await db.ReadAsync(cancellationToken);
         var stage = await session.QuerySingleOrDefaultAsync<StageRow>(StageRow.ByCode, new { Code = stageCode }, cancellationToken)
             ?? throw Problems.NotFound("stage", stageCode);
         var rows = (await session.QueryAsync<GrantRow>(GrantsOfStage, new { StageId = stage.Id }, cancellationToken)).ToList();
+        var accepted = (await session.QueryAsync<ShortfallRow>(Shortfalls, new { StageId = stage.Id }, cancellationToken))
+            .Select(r => new AcceptedShortfall(r.Id, Unix.Instant(r.CommittedUnix), r.ShortfallReason, StageShortfalls.Read(r.ShortfallJson))).ToList();
         var zone = stage.Zone;
         var participations = rows.Select(r =>
         {
@@ -43,7 +51,15 @@ public sealed class StageEquality(Db db)
             participations.Select(p => new GrantedTerms(p.Team, p.GrantedMilliEghSeconds, p.GrantedDataKrw, checked((int)p.WindowDays))).ToList());
         return new EqualityView(stage.Code, GpuTime.ToEquivalentGpuHours(stage.EntitlementMilliEghS), stage.EntitlementMilliEghS, stage.DataGrantKrw,
             stage.DurationDays, verdict.AllEqual, verdict.EntitlementsEqual, verdict.DataGrantsEqual, verdict.DurationsEqual, verdict.Discrepancies,
-            participations);
+            participations, accepted);
+    }
+
+    private sealed class ShortfallRow
+    {
+        public string Id { get; init; } = string.Empty;
+        public long CommittedUnix { get; init; }
+        public string ShortfallReason { get; init; } = string.Empty;
+        public string? ShortfallJson { get; init; }
     }
 
     private sealed class GrantRow

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using NationalAiEval.Api.Tests.Infrastructure;
 using NodaTime;
 
@@ -22,9 +23,12 @@ public abstract class PlanningTests(DatabaseKind kind) : ApiTest(kind)
 
     private Task<HttpResponseMessage> PreviewAsync(object? body = null) => Manager.PostJsonAsync("/api/v1/stages/st/plan/preview", body ?? new { });
 
-    private async Task<HttpResponseMessage> CommitAsync(string planId, string? etag)
+    private async Task<HttpResponseMessage> CommitAsync(string planId, string? etag, bool? acceptShortfall = null, string? reason = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/stages/st/plan/commit") { Content = System.Net.Http.Json.JsonContent.Create(new { planId }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/stages/st/plan/commit")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { planId, acceptShortfall, reason }),
+        };
         if (etag is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", etag);
@@ -102,6 +106,52 @@ public abstract class PlanningTests(DatabaseKind kind) : ApiTest(kind)
         }
 
         await (await CommitAsync(plan.Text("planId"), etag)).ExpectProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    /// <summary>
+    /// Two teams owed 500 GPU-days each where p8 can give them 334.5 each from now: the plan is the largest equal share,
+    /// and committing it without accepting the shortfall is 422 naming each team's; accepted with a reason, it commits,
+    /// and the equality proof and the audit say so.
+    /// </summary>
+    [Fact]
+    public async Task APlanShortOfTheEntitlement_CommitsOnlyWithAcceptShortfallAndAReason_ShownInTheEqualityProof()
+    {
+        await SetUpAsync(500);
+        var preview = await PreviewAsync();
+        var plan = await preview.ExpectAsync(HttpStatusCode.OK);
+        var etag = preview.Headers.ETag!.ToString();
+        const string reason = "The May lease top-up is not signed yet; the teams were told.";
+
+        var refused = await (await CommitAsync(plan.Text("planId"), etag)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "acceptShortfall");
+        await (await CommitAsync(plan.Text("planId"), etag, acceptShortfall: true)).ExpectProblemAsync(HttpStatusCode.BadRequest, "reason");
+        Assert.Empty((await (await Manager.GetAsync("/api/v1/allocations")).ExpectAsync(HttpStatusCode.OK)).Items());
+        var committed = await (await CommitAsync(plan.Text("planId"), etag, acceptShortfall: true, reason)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.False(plan.GetProperty("capacity").GetProperty("feasible").GetBoolean());
+        var expected = plan.Items("participations").ToDictionary(p => p.Text("team"), p => (500m * 24) - p.Decimal("totalGpuHours"));
+        Assert.Equal(expected, refused.Items("shortfalls").ToDictionary(s => s.Text("team"), s => s.Decimal("shortEquivalentGpuHours")));
+        Assert.All(expected.Values, v => Assert.True(v > 0));
+        Assert.Contains("ta ", refused.Text("detail"), StringComparison.Ordinal);
+        Assert.Equal((reason, 2), (committed.Text("shortfallReason"), committed.Items("acceptedShortfalls").Length));
+        var proof = await (await Manager.GetAsync("/api/v1/stages/st/equality")).ExpectAsync(HttpStatusCode.OK);
+        var accepted = Assert.Single(proof.Items("acceptedShortfalls"));
+        Assert.Equal((plan.Text("planId"), reason), (accepted.Text("plan"), accepted.Text("reason")));
+        Assert.Equal(expected, accepted.Items("teams").ToDictionary(s => s.Text("team"), s => s.Decimal("shortEquivalentGpuHours")));
+        var audit = Assert.Single((await (await Manager.GetAsync("/api/v1/audit?action=plan.commit")).ExpectAsync(HttpStatusCode.OK)).Items());
+        Assert.Equal(reason, audit.GetProperty("after").Text("shortfallReason"));
+    }
+
+    [Fact]
+    public async Task AFeasiblePlan_CommitsWithoutAcceptingAnything_AndTheProofListsNoShortfall()
+    {
+        await SetUpAsync(300);
+        var preview = await PreviewAsync();
+        var plan = await preview.ExpectAsync(HttpStatusCode.OK);
+
+        var committed = await (await CommitAsync(plan.Text("planId"), preview.Headers.ETag!.ToString())).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal((0, JsonValueKind.Null), (committed.Items("acceptedShortfalls").Length, committed.GetProperty("shortfallReason").ValueKind));
+        Assert.Empty((await (await Manager.GetAsync("/api/v1/stages/st/equality")).ExpectAsync(HttpStatusCode.OK)).Items("acceptedShortfalls"));
     }
 
     [Fact]

@@ -23,7 +23,8 @@ public static class Problems
         });
 
     /// <summary>422: well-formed, but a business rule forbids it. <paramref name="field"/> names the field at fault.</summary>
-    public static ProblemException Unprocessable(string slug, string title, string detail, string? field = null)
+    public static ProblemException Unprocessable(
+        string slug, string title, string detail, string? field = null, IDictionary<string, object?>? extensions = null)
     {
         var problem = field is null
             ? new ProblemDetails()
@@ -32,7 +33,7 @@ public static class Problems
         problem.Type = TypePrefix + slug;
         problem.Title = title;
         problem.Detail = detail;
-        return new ProblemException(problem);
+        return WithExtensions(problem, extensions);
     }
 
     public static ProblemException NotFound(string what, string code) =>
@@ -53,6 +54,12 @@ public static class Problems
             Title = title,
             Detail = detail,
         };
+        return WithExtensions(problem, extensions);
+    }
+
+    /// <summary>A problem with the figures a client needs beside its text (the over-committed interval, the shortfalls).</summary>
+    private static ProblemException WithExtensions(ProblemDetails problem, IDictionary<string, object?>? extensions)
+    {
         foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
         {
             problem.Extensions[key] = value;
