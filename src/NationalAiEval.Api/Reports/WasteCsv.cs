@@ -11,15 +11,16 @@ public static class WasteCsv
 {
     public const string ContentType = "text/csv; charset=utf-8";
 
-    private static readonly (string Header, Func<WasteRow, string?> Value, string Grouping)[] Keys =
+    /// <summary>The key columns and the groupings that fill them in the JSON rows: a pool's row names its provider too.</summary>
+    private static readonly (string Header, Func<WasteRow, string?> Value, string[] Groupings)[] Keys =
     [
-        ("Month", r => r.Month, "month"),
-        ("Pool", r => r.Pool, "pool"),
-        ("Provider", r => r.Provider, "provider"),
-        ("GPU model", r => r.GpuModel, "pool"),
-        ("Team", r => r.Team, "team"),
-        ("Team name", r => r.TeamName, "team"),
-        ("Cause", r => r.Cause, "cause"),
+        ("Month", r => r.Month, ["month"]),
+        ("Pool", r => r.Pool, ["pool"]),
+        ("Provider", r => r.Provider, ["pool", "provider"]),
+        ("GPU model", r => r.GpuModel, ["pool"]),
+        ("Team", r => r.Team, ["team"]),
+        ("Team name", r => r.TeamName, ["team"]),
+        ("Cause", r => r.Cause, ["cause"]),
     ];
 
     private static readonly (string Header, Func<WasteRow, decimal?> Value)[] Figures =
@@ -48,7 +49,7 @@ public static class WasteCsv
     public static async Task WriteAsync(WasteReport report, Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var keys = Keys.Where(k => report.GroupBy.Contains(k.Grouping)).ToList();
+        var keys = Keys.Where(k => k.Groupings.Any(report.GroupBy.Contains)).ToList();
         var options = CsvWriterOptions.Default with { WriteByteOrderMark = true, Injection = CsvInjection.Escape };
         await using var csv = CsvWriter.Create(destination, options, leaveOpen: true);
         foreach (var header in keys.Select(k => k.Header).Append("Adjustment for").Concat(Figures.Select(f => f.Header)))

@@ -175,6 +175,41 @@ public abstract class WasteReportTests(DatabaseKind kind) : ApiTest(kind)
         Assert.Single(await App.QueryAsync<string>("SELECT action FROM audit_entry WHERE action = 'period.close'"));
     }
 
+    /// <summary>Whatever the grouping, every label a JSON row carries (a pool's provider and GPU model too) is a CSV column with the same values.</summary>
+    [Theory]
+    [InlineData("pool")]
+    [InlineData("provider")]
+    [InlineData("month,pool,team,cause")]
+    public async Task TheCsv_HasEveryLabelTheJsonRowsHave(string groupBy)
+    {
+        await SetUpAsync();
+        var columns = new Dictionary<string, string>
+        {
+            ["month"] = "Month",
+            ["pool"] = "Pool",
+            ["provider"] = "Provider",
+            ["gpuModel"] = "GPU model",
+            ["team"] = "Team",
+            ["teamName"] = "Team name",
+            ["cause"] = "Cause",
+        };
+
+        var rows = (await ReportAsync($"from=2026-01&to=2026-02&groupBy={groupBy}")).Items("rows");
+        using var reader = CsvReader.Create(await BytesAsync($"from=2026-01&to=2026-02&groupBy={groupBy}", "text/csv"));
+        var lines = new List<Dictionary<string, string>>();
+        while (reader.Read())
+        {
+            lines.Add(reader.Headers.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => reader[x.i].ToString() ?? string.Empty));
+        }
+
+        var labelled = columns.Where(c => rows.Any(r => r.GetProperty(c.Key).ValueKind != JsonValueKind.Null)).ToList();
+        Assert.Contains(labelled, c => c.Key == "provider");
+        foreach (var (property, header) in labelled)
+        {
+            Assert.Equal(rows.Select(r => r.GetProperty(property).GetString() ?? string.Empty), lines.SkipLast(1).Select(l => l[header]));
+        }
+    }
+
     [Fact]
     public async Task TheCsv_OpensWithKoreanNames_AndTheSameTotalsAsTheJson()
     {
