@@ -114,7 +114,7 @@ public sealed class PeriodBook(Db db, IClock clock, ProgrammeSettings programme,
             }
         }
 
-        var view = new PeriodView(id, period, Unix.Instant(Unix.Seconds(now)), caller.KeyName, adjusted);
+        var view = new PeriodView(id, period, Unix.Instant(Unix.Seconds(now)), caller.KeyName, adjusted, []);
         await audit.WriteAsync(session, caller, "period.close", "period", period, null, new { view, cells = own.Count }, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return view;
@@ -125,8 +125,10 @@ public sealed class PeriodBook(Db db, IClock clock, ProgrammeSettings programme,
         await using var session = await db.ReadAsync(cancellationToken);
         var rows = (await session.QueryAsync<ClosedRow>(Page, new { page.After, page.Take }, cancellationToken)).ToList();
         var adjusted = (await session.QueryAsync<(string Period, string ForPeriod)>(AdjustedMonths, cancellationToken: cancellationToken))
-            .ToLookup(a => a.Period, a => a.ForPeriod, StringComparer.Ordinal);
-        return page.Cut(rows, r => r.Id, r => new PeriodView(r.Id, r.Period, Unix.Instant(r.ClosedUnix), r.ClosedByName, [.. adjusted[r.Period]]));
+            .ToList();
+        var carries = adjusted.ToLookup(a => a.Period, a => a.ForPeriod, StringComparer.Ordinal);
+        var carriedIn = adjusted.ToLookup(a => a.ForPeriod, a => a.Period, StringComparer.Ordinal);
+        return page.Cut(rows, r => r.Id, r => new PeriodView(r.Id, r.Period, Unix.Instant(r.ClosedUnix), r.ClosedByName, [.. carries[r.Period]], [.. carriedIn[r.Period]]));
     }
 
     private static async Task FreezeAsync(

@@ -150,6 +150,10 @@ public abstract class WasteReportTests(DatabaseKind kind) : ApiTest(kind)
         var periods = (await (await Manager.GetAsync("/api/v1/periods")).ExpectAsync(HttpStatusCode.OK)).Items();
         Assert.Equal(["2026-01", "2026-02"], periods.Select(p => p.Text("period")));
         Assert.StartsWith("test manager", periods[0].Text("closedBy"), StringComparison.Ordinal);
+        // January's late usage was carried (and frozen) by February: both months say so.
+        Assert.Equal(["2026-02"], periods[0].Items("adjustedIn").Select(e => e.GetString()));
+        Assert.Equal(["2026-01"], periods[1].Items("adjustmentsFor").Select(e => e.GetString()));
+        Assert.Empty(periods[1].Items("adjustedIn"));
 
         // Across the three months, every GPU-hour is reported exactly once: the report of the whole range says so.
         var all = (await ReportAsync("from=2026-01&to=2026-03")).GetProperty("total");
