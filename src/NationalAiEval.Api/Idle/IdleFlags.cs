@@ -6,14 +6,16 @@ using NationalAiEval.Core.Pricing;
 using NationalAiEval.Core.Units;
 using NationalAiEval.Core.Usage;
 using NodaTime;
+using NodaTime.Text;
 
 namespace NationalAiEval.Api.Idle;
 
 /// <summary>
 /// Flags idle capacity while it is happening, over a rolling window ending at the last complete hour: a pool whose
-/// idle share passes the threshold, a team leaving more than the threshold of its allocation on a pool unused, and a
-/// pool with more usage reported than leased. One live flag per pool (or team and pool), kept up to date with
-/// GPU-hours and KRW, and resolved when the condition clears.
+/// idle share passes the threshold, a team leaving more than the threshold of its allocation on a pool unused. One
+/// live flag per pool (or team and pool), kept up to date with GPU-hours and KRW, and resolved when the condition
+/// clears. Usage reported beyond what a pool leased is flagged per pool and UTC day whenever it happened, however late
+/// it arrives, until a corrected report or lease removes it.
 /// </summary>
 public sealed class IdleFlags(Db db, IClock clock, IdleSettings settings, FlagWriter writer)
 {
@@ -22,7 +24,7 @@ public sealed class IdleFlags(Db db, IClock clock, IdleSettings settings, FlagWr
     private static readonly Sql PoolWindow = Sql.Portable("""
         SELECT p.id AS pool_id, p.code AS pool, COALESCE(SUM(f.leased_gs), 0) AS leased_gs,
                COALESCE(SUM(f.allocated_unused_gs + f.unallocated_gs), 0) AS idle_gs,
-               COALESCE(SUM(f.allocated_unused_num + f.unallocated_num), 0) AS idle_num, COALESCE(SUM(f.excess_gs), 0) AS excess_gs
+               COALESCE(SUM(f.allocated_unused_num + f.unallocated_num), 0) AS idle_num
         FROM pool p LEFT JOIN idle_fact f ON f.pool_id = p.id AND f.hour_unix >= @FromUnix AND f.hour_unix < @ToUnix
         GROUP BY p.id, p.code
         """);
@@ -33,6 +35,11 @@ public sealed class IdleFlags(Db db, IClock clock, IdleSettings settings, FlagWr
         FROM idle_team_fact f JOIN pool p ON p.id = f.pool_id JOIN team t ON t.id = f.team_id
         WHERE f.hour_unix >= @FromUnix AND f.hour_unix < @ToUnix
         GROUP BY f.pool_id, p.code, f.team_id, t.code
+        """);
+
+    private static readonly Sql ExcessDays = Sql.Portable("""
+        SELECT f.pool_id, p.code AS pool, f.day_unix, f.excess_gs FROM idle_day_fact f JOIN pool p ON p.id = f.pool_id
+        WHERE f.excess_gs > 0 ORDER BY f.pool_id, f.day_unix
         """);
 
     public async Task<FlagChanges> EvaluateAsync(CancellationToken cancellationToken)
@@ -59,9 +66,13 @@ public sealed class IdleFlags(Db db, IClock clock, IdleSettings settings, FlagWr
                 from, to, flagged ? t.UnusedGs : 0, FlagWriter.GpuSecondsUnit, LeasePricing.Krw(t.UnusedNum),
                 $"Team '{t.Team}' left {Hours(t.UnusedGs)} of its {Hours(t.AllocatedGs)} allocated GPU-hours on pool '{t.Pool}' unused ({Percent(t.UnusedGs, t.AllocatedGs)}) in the last {hours} hours, worth {LeasePricing.Krw(t.UnusedNum).ToString("N0", CultureInfo.InvariantCulture)} KRW.");
         }).ToList();
-        var excess = pools.Select(p => new FlagCondition(FlagKinds.UsageExceedsCapacity, $"{FlagKinds.UsageExceedsCapacity}|pool:{p.PoolId}", null, p.PoolId, null, null,
-            from, to, p.ExcessGs, FlagWriter.GpuSecondsUnit, null,
-            $"Pool '{p.Pool}' reported {Hours(p.ExcessGs)} GPU-hours more usage than it leased in the last {hours} hours: a usage report or a lease is wrong.")).ToList();
+        var excess = (await session.QueryAsync<ExcessRow>(ExcessDays, cancellationToken: cancellationToken)).Select(d =>
+        {
+            var date = LocalDatePattern.Iso.Format(Instant.FromUnixTimeSeconds(d.DayUnix).InUtc().Date);
+            return new FlagCondition(FlagKinds.UsageExceedsCapacity, $"{FlagKinds.UsageExceedsCapacity}|pool:{d.PoolId}|day:{date}", null, d.PoolId, null, null,
+                d.DayUnix, d.DayUnix + 86_400, d.ExcessGs, FlagWriter.GpuSecondsUnit, null,
+                $"Pool '{d.Pool}' reported {Hours(d.ExcessGs)} GPU-hours more usage than it leased on {date} (UTC): a usage report or a lease is wrong.");
+        }).ToList();
 
         var changes = await writer.ReplaceKindAsync(session, FlagKinds.IdleCapacity, idle, Job, cancellationToken);
         changes = changes.Add(await writer.ReplaceKindAsync(session, FlagKinds.AllocatedUnused, unused, Job, cancellationToken));
@@ -81,6 +92,13 @@ public sealed class IdleFlags(Db db, IClock clock, IdleSettings settings, FlagWr
         public long LeasedGs { get; init; }
         public long IdleGs { get; init; }
         public long IdleNum { get; init; }
+    }
+
+    private sealed class ExcessRow
+    {
+        public long PoolId { get; init; }
+        public string Pool { get; init; } = string.Empty;
+        public long DayUnix { get; init; }
         public long ExcessGs { get; init; }
     }
 

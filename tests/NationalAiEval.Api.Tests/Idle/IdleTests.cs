@@ -126,6 +126,32 @@ public abstract class IdleTests(DatabaseKind kind) : ApiTest(kind)
             day.Decimal("idleAllocatedUnusedGpuHours"), day.Decimal("excessGpuHours")));
     }
 
+    /// <summary>Usage beyond the lease on a day long before the rolling window is flagged for that day when it arrives, and the flag resolves once the wrong report is voided.</summary>
+    [Fact]
+    public async Task ExcessUsageOnAnOldDay_OpensItsFlagWhenItArrives_AndResolvesWhenTheReportIsVoided()
+    {
+        await SetUpAsync();
+        await DetectIdleAsync();
+
+        // Two reports of eight GPUs each for the same hour on an eight-GPU pool: one of them is wrong.
+        foreach (var job in new[] { "first", "double" })
+        {
+            await (await Manager.PostRecordsAsync("p8", UsageReports.Job(job, "acct-b", "2026-02-01T10:00:00Z", "2026-02-01T11:00:00Z", 8)))
+                .ExpectAsync(HttpStatusCode.OK);
+        }
+
+        await Manager.ReconcileAsync();
+        await DetectIdleAsync();
+
+        var flag = Assert.Single(await LiveFlagsAsync("usage-exceeds-capacity"));
+        Assert.Equal((8m, "2026-02-01T00:00:00Z"), (flag.Decimal("hours"), flag.Text("periodStart")));
+        var id = Assert.Single((await (await Manager.GetAsync("/api/v1/pools/p8/usage/records?externalId=double")).ExpectAsync(HttpStatusCode.OK)).Items()).Long("id");
+        await (await Manager.PostJsonAsync($"/api/v1/pools/p8/usage/records/{id}/void", new { reason = "sent twice by the exporter" })).ExpectAsync(HttpStatusCode.OK);
+        await Manager.ReconcileAsync();
+        await DetectIdleAsync();
+        Assert.Empty(await LiveFlagsAsync("usage-exceeds-capacity"));
+    }
+
     [Fact]
     public async Task UsageArrivingForAnHourAlreadyComputed_IsCountedAtTheNextRun()
     {
