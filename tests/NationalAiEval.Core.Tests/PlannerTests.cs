@@ -27,6 +27,18 @@ public sealed class PlannerTests
         new(id, $"team-{id}", Days(from, to), eligible is { } e ? Day(e) : null, excluded.ToHashSet(), 0);
 
     [Fact]
+    public void ABottleneck_SaysWhetherThePoolIsFull_OrLeasesNothingThen()
+    {
+        // The only lease ends on day 50; the team's window runs to day 100.
+        var problem = new PlanningProblem(T0, Egh(24 * 600), [Pool(1, "B200", 8, 0, 50)], [Team(1, 0, 100)], Weights);
+
+        var share = EqualSharePlanner.Analyse(problem);
+
+        Assert.Equal([new Bottleneck(1, Days(0, 50), 8, 8), new Bottleneck(1, Days(50, 100), 0, 0)], share.Bottlenecks);
+        Assert.Equal([true, false], share.Bottlenecks.Select(b => b.Full));
+    }
+
+    [Fact]
     public void TwoTeamsOnOnePool_EachGetsHalf_Exactly()
     {
         var problem = new PlanningProblem(T0, Egh(8 * 24 * 50), [Pool(1, "B200", 8, 0, 100)], [Team(1, 0, 100), Team(2, 0, 100)], Weights);
@@ -75,7 +87,7 @@ public sealed class PlannerTests
 
         Assert.False(share.Feasible);
         Assert.Equal(Egh(24 * 400), share.MaxEqualShareMilliEghSeconds);
-        Assert.Equal(new Bottleneck(1, Days(0, 100), 8), Assert.Single(share.Bottlenecks));
+        Assert.Equal(new Bottleneck(1, Days(0, 100), 8, 8), Assert.Single(share.Bottlenecks));
         var extra = Assert.Single(share.ExtraLeases);
         Assert.Equal((4L, Days(0, 100)), (extra.Gpus, extra.Span));
         Assert.Equal(400L * 86400, extra.GpuSeconds);

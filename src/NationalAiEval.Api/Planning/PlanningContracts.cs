@@ -24,7 +24,8 @@ public sealed record WhatIfElimination(string? Team, Instant? EffectiveAt);
 public sealed record WhatIfLease(string? Pool, long? Gpus, Instant? Start, Instant? End, long? KrwPerGpuHour);
 
 /// <summary>A stretch of a pool's capacity that limits the equal share (from the minimum cut).</summary>
-public sealed record BottleneckView(string Pool, string GpuModel, Instant From, Instant To, long FreeGpus);
+/// <summary>A bottleneck: <c>full</c> (what the pool leases then is taken) or <c>not-leased</c> (it leases nothing then).</summary>
+public sealed record BottleneckView(string Pool, string GpuModel, Instant From, Instant To, long FreeGpus, long LeasedGpus, string State);
 
 /// <summary>An extra lease line that, with the others, would close the shortfall; priced at the pool's current rate.</summary>
 public sealed record ExtraLeaseView(string Pool, string GpuModel, long Gpus, Instant From, Instant To, decimal GpuHours, long Krw);

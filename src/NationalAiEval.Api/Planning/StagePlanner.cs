@@ -201,7 +201,8 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
         return new CapacityAnalysis(
             inputs.Stage.Code, problem.From, GpuTime.ToEquivalentGpuHours(problem.EntitlementMilliEghSeconds),
             GpuTime.ToEquivalentGpuHours(share.MaxEqualShareMilliEghSeconds), share.Feasible,
-            share.Bottlenecks.Select(b => new BottleneckView(pools[b.PoolId].Code, pools[b.PoolId].GpuModel, b.Span.Start, b.Span.End, b.FreeGpus)).ToList(),
+            share.Bottlenecks.Select(b => new BottleneckView(pools[b.PoolId].Code, pools[b.PoolId].GpuModel, b.Span.Start, b.Span.End, b.FreeGpus,
+                b.LeasedGpus, b.Full ? "full" : "not-leased")).ToList(),
             extra, byModel, share.ExtraLeases.Sum(l => l.Krw), share.ParticipationsWithoutCapacity.Select(id => teams[id]).ToList());
     }
 

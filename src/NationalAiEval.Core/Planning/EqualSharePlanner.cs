@@ -358,13 +358,15 @@ public static class EqualSharePlanner
                 var pool = _timeline.Problem.Pools[k].PoolId;
                 var span = _timeline.Segments[s];
                 var free = _timeline.FreeGpus[k, s];
-                if (result.Count > 0 && result[^1].PoolId == pool && result[^1].Span.End == span.Start && result[^1].FreeGpus == free)
+                var leased = _timeline.Stack(k, s).Total;
+                if (result.Count > 0 && result[^1].PoolId == pool && result[^1].Span.End == span.Start && result[^1].FreeGpus == free
+                    && result[^1].LeasedGpus == leased)
                 {
                     result[^1] = result[^1] with { Span = new Interval(result[^1].Span.Start, span.End) };
                 }
                 else
                 {
-                    result.Add(new Bottleneck(pool, span, free));
+                    result.Add(new Bottleneck(pool, span, free, leased));
                 }
             }
 

@@ -2,8 +2,14 @@ using NodaTime;
 
 namespace NationalAiEval.Core.Planning;
 
-/// <summary>A pool and a stretch of time whose capacity limits the equal share (from the minimum cut).</summary>
-public sealed record Bottleneck(long PoolId, Interval Span, long FreeGpus);
+/// <summary>
+/// A pool and a stretch of time whose capacity limits the equal share (from the minimum cut): either everything it
+/// leases is taken (<see cref="Full"/>), or it leases nothing then.
+/// </summary>
+public sealed record Bottleneck(long PoolId, Interval Span, long FreeGpus, long LeasedGpus)
+{
+    public bool Full => LeasedGpus > 0;
+}
 
 /// <summary>Extra GPUs to lease on a pool over a span, which together with the other lines closes the shortfall.</summary>
 public sealed record ExtraLease(long PoolId, long Gpus, Interval Span, long GpuSeconds, long Krw);

@@ -60,7 +60,7 @@ public abstract class PlanningTests(DatabaseKind kind) : ApiTest(kind)
         Assert.False(short_.GetProperty("feasible").GetBoolean());
         Assert.Equal(8m * 24 * 83.625m / 2, short_.Decimal("maxEqualShareGpuHours"));
         var bottleneck = Assert.Single(short_.Items("bottlenecks"));
-        Assert.Equal(("p8", 8L), (bottleneck.Text("pool"), bottleneck.Long("freeGpus")));
+        Assert.Equal(("p8", 8L, 8L, "full"), (bottleneck.Text("pool"), bottleneck.Long("freeGpus"), bottleneck.Long("leasedGpus"), bottleneck.Text("state")));
         Assert.NotEmpty(short_.Items("extraLeases"));
         Assert.Equal("B200", Assert.Single(short_.Items("extraByModel")).Text("gpuModel"));
         Assert.True(short_.Long("extraLeaseKrw") > 0);
