@@ -75,8 +75,8 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings, I
         """);
 
     private static readonly Sql InsertTeamFact = Sql.Portable("""
-        INSERT INTO idle_team_fact (pool_id, team_id, hour_unix, allocated_gs, used_gs, allocated_unused_gs, low_util_ugs, used_num, allocated_unused_num, low_util_mnum, used_meg, allocated_unused_meg)
-        VALUES (@PoolId, @TeamId, @HourUnix, @Allocated, @Used, @AllocatedUnused, @LowUtilisation, @UsedKrwNumerator, @AllocatedUnusedKrwNumerator, @LowUtilisationKrwNumerator, @UsedMeg, @AllocatedUnusedMeg)
+        INSERT INTO idle_team_fact (pool_id, team_id, hour_unix, allocated_gs, used_gs, allocated_unused_gs, low_util_ugs, used_num, allocated_unused_num, low_util_mnum, used_meg, allocated_unused_meg, excess_gs)
+        VALUES (@PoolId, @TeamId, @HourUnix, @Allocated, @Used, @AllocatedUnused, @LowUtilisation, @UsedKrwNumerator, @AllocatedUnusedKrwNumerator, @LowUtilisationKrwNumerator, @UsedMeg, @AllocatedUnusedMeg, @Excess)
         """);
 
     private static readonly Sql DeleteDays = Sql.Portable("DELETE FROM idle_day_fact WHERE pool_id = @PoolId AND day_unix >= @FromDay AND day_unix < @ToDay");
@@ -217,6 +217,7 @@ public sealed class IdleCalculator(Db db, IClock clock, IdleSettings settings, I
                     LowUtilisationKrwNumerator = team.LowUtilisationKrwNumeratorMilli,
                     UsedMeg = team.Used * perMille,
                     AllocatedUnusedMeg = team.AllocatedUnused * perMille,
+                    team.Excess,
                 }, cancellationToken);
             }
 

@@ -21,6 +21,7 @@ public static class IdleFactColumns
     public static readonly IReadOnlyList<string> Team =
     [
         "allocated_gs", "used_gs", "allocated_unused_gs", "low_util_ugs", "used_num", "allocated_unused_num", "low_util_mnum", "used_meg", "allocated_unused_meg",
+        "excess_gs",
     ];
 
     public static string List(IReadOnlyList<string> columns) => string.Join(", ", columns);

@@ -164,8 +164,9 @@ public static class WasteCells
         public long LowUtilMnum { get; init; }
         public long UsedMeg { get; init; }
         public long AllocatedUnusedMeg { get; init; }
+        public long ExcessGs { get; init; }
 
         public WasteAmounts ToAmounts() =>
-            WasteAmounts.ForTeam(AllocatedGs, UsedGs, AllocatedUnusedGs, LowUtilUgs, UsedNum, AllocatedUnusedNum, LowUtilMnum, UsedMeg, AllocatedUnusedMeg);
+            WasteAmounts.ForTeam(AllocatedGs, UsedGs, AllocatedUnusedGs, LowUtilUgs, UsedNum, AllocatedUnusedNum, LowUtilMnum, UsedMeg, AllocatedUnusedMeg, ExcessGs);
     }
 }

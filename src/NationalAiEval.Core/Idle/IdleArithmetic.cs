@@ -23,11 +23,13 @@ public readonly record struct TeamHour(long TeamId, long AllocatedGpuSeconds, lo
 
 /// <summary>
 /// A team's part of an hour's breakdown, with the money numerators of its used and allocated-unused capacity.
-/// <see cref="LowUtilisationMicro"/> is in millionths of a GPU-second, <see cref="LowUtilisationKrwNumeratorMilli"/> in
-/// thousandths of a numerator.
+/// <see cref="Excess"/> is what it reported beyond its share of the capacity the pool leased (its part of the pool's
+/// excess). <see cref="LowUtilisationMicro"/> is in millionths of a GPU-second, <see cref="LowUtilisationKrwNumeratorMilli"/>
+/// in thousandths of a numerator.
 /// </summary>
 public sealed record TeamBreakdown(
-    long TeamId, long Allocated, long Used, long AllocatedUnused, long LowUtilisationMicro, long UsedKrwNumerator, long AllocatedUnusedKrwNumerator)
+    long TeamId, long Allocated, long Used, long AllocatedUnused, long LowUtilisationMicro, long UsedKrwNumerator, long AllocatedUnusedKrwNumerator,
+    long Excess = 0)
 {
     /// <summary>The money of the low-utilisation part: its share of the used money, in thousandths, rounded once.</summary>
     public long LowUtilisationKrwNumeratorMilli => IdleArithmetic.LowMoneyMilli(LowUtilisationMicro, UsedKrwNumerator, Used);
@@ -77,7 +79,7 @@ public static class IdleArithmetic
         var unusedMoney = Proportional(unusedShares, unusedNumerator);
         var teamParts = teams.Select((t, i) => new TeamBreakdown(
             t.TeamId, t.AllocatedGpuSeconds, usedShares[i], unusedShares[i], Math.Min(t.LowUtilisationMicroGpuSeconds, usedShares[i] * TeamHour.MicroPerGpuSecond),
-            usedMoney[i], unusedMoney[i]))
+            usedMoney[i], unusedMoney[i], t.UsedGpuSeconds - usedShares[i]))
             .ToList();
         var unmappedLow = Math.Min(unmappedLowUtilisationMicro, usedShares[^1] * TeamHour.MicroPerGpuSecond);
         var low = teamParts.Sum(t => t.LowUtilisationMicro) + unmappedLow;

@@ -38,8 +38,8 @@ public readonly record struct WasteAmounts(
     /// </summary>
     public static WasteAmounts ForTeam(
         long allocatedGs, long usedGs, long allocatedUnusedGs, long lowUtilisationUgs, long usedNum, long allocatedUnusedNum, long lowUtilisationMnum,
-        long usedMeg, long allocatedUnusedMeg) =>
-        new(usedGs + allocatedUnusedGs, allocatedGs, usedGs, 0, allocatedUnusedGs, 0, lowUtilisationUgs,
+        long usedMeg, long allocatedUnusedMeg, long excessGs = 0) =>
+        new(usedGs + allocatedUnusedGs, allocatedGs, usedGs, excessGs, allocatedUnusedGs, 0, lowUtilisationUgs,
             usedNum + allocatedUnusedNum, usedNum, allocatedUnusedNum, 0, lowUtilisationMnum, usedMeg + allocatedUnusedMeg, usedMeg, allocatedUnusedMeg, 0);
 
     public static WasteAmounts operator +(WasteAmounts a, WasteAmounts b) => new(

@@ -85,6 +85,20 @@ public abstract class WasteReportTests(DatabaseKind kind) : ApiTest(kind)
             byCause.Select(r => (r.Text("cause"), r.Decimal("leasedGpuHours"), r.Long("leasedKrw"))));
     }
 
+    /// <summary>A team that reports more than the pool leased sees its overuse on its own row (with its cause), not on the pool's "(no team)" row.</summary>
+    [Fact]
+    public async Task ATeamsUsageBeyondTheLease_IsOnThatTeamsRow()
+    {
+        await SetUpAsync();
+        await UseAsync("over-1", "2026-01-22T00:00:00Z", "2026-01-22T01:00:00Z", 8);
+        await UseAsync("over-2", "2026-01-22T00:00:00Z", "2026-01-22T01:00:00Z", 8);
+
+        var rows = (await ReportAsync("from=2026-01&to=2026-01&groupBy=team,cause")).Items("rows");
+
+        var overuse = rows.Where(r => r.Decimal("excessGpuHours") != 0).ToList();
+        Assert.Equal(("ta", "used", 8m), (Assert.Single(overuse).Text("team"), overuse[0].Text("cause"), overuse[0].Decimal("excessGpuHours")));
+    }
+
     [Fact]
     public async Task AClosedMonth_StaysByteIdentical_AndLateUsageIsAnAdjustmentInTheFirstOpenMonth()
     {
