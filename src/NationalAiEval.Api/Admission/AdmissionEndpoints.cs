@@ -22,18 +22,19 @@ public static class AdmissionEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        group.MapPost("/{team}/elimination", async Task<Ok<ParticipationEnded>> (string stage, string team, EndParticipationRequest request, Caller caller, Admissions admissions, CancellationToken ct) =>
-                TypedResults.Ok(await admissions.EndAsync(stage, team, ParticipationStatus.Eliminated, request, caller, ct)))
-            .RequireAuthorization(Policies.Manager)
-            .WithName("EliminateTeam").WithSummary("Eliminate a team at an instant: cut its allocations there, forfeit its GPU balance, cancel its undrawn data grant.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-
-        group.MapPost("/{team}/withdrawal", async Task<Ok<ParticipationEnded>> (string stage, string team, EndParticipationRequest request, Caller caller, Admissions admissions, CancellationToken ct) =>
-                TypedResults.Ok(await admissions.EndAsync(stage, team, ParticipationStatus.Withdrawn, request, caller, ct)))
-            .RequireAuthorization(Policies.Manager)
-            .WithName("WithdrawTeam").WithSummary("Record a team's withdrawal at an instant, with the same effects as an elimination.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        MapEnd(group, "elimination", ParticipationStatus.Eliminated, "EliminateTeam",
+            "Eliminate a team at an instant: cut its allocations there, forfeit its GPU balance, cancel its undrawn data grant.");
+        MapEnd(group, "withdrawal", ParticipationStatus.Withdrawn, "WithdrawTeam",
+            "Record a team's withdrawal at an instant, with the same effects as an elimination.");
     }
+
+    /// <summary>An end of participation: the two kinds differ only in the status they record.</summary>
+    private static void MapEnd(RouteGroupBuilder group, string route, ParticipationStatus outcome, string name, string summary) =>
+        group.MapPost($"/{{team}}/{route}", async Task<Ok<ParticipationEnded>> (
+                string stage, string team, EndParticipationRequest request, Caller caller, Admissions admissions, CancellationToken ct) =>
+                TypedResults.Ok(await admissions.EndAsync(stage, team, outcome, request, caller, ct)))
+            .RequireAuthorization(Policies.Manager)
+            .WithName(name).WithSummary(summary)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 }
