@@ -1,6 +1,3 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
-using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Tests.Infrastructure;
 
 namespace NationalAiEval.Api.Tests.Database;
@@ -11,47 +8,19 @@ public sealed class JobIdBackfillTests
     [Fact]
     public void StoredRecords_GetTheJobIdTheirIdentityHeld()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"nae-backfill-{Guid.NewGuid():N}.db");
-        var settings = new DatabaseSettings(DatabaseProvider.Sqlite, DatabaseSettings.SqliteConnectionString($"Data Source={file}", Path.GetTempPath()));
-        try
-        {
-            new Migrator(settings, NullLogger<Migrator>.Instance).Migrate();
-            using var connection = new SqliteConnection(settings.ConnectionString);
-            connection.Open();
-            Execute(connection, """
-                INSERT INTO pool (code, name, provider, gpu_model, gpus_per_node, version, created_unix) VALUES ('p', 'p', 'x', 'H100', 8, 1, 0);
-                INSERT INTO usage_record (pool_id, external_id, account, start_unix, end_unix, until_unix, gpus, gpu_seconds, source, revision, received_unix, dirty)
-                VALUES (1, 'haein/123_4@2026-03-01T00:00:00Z', 'a', 0, 1, 1, 1, 1, 'sacct', 1, 0, 0),
-                       (1, '77@2026-03-01T00:00:00Z', 'a', 0, 1, 1, 1, 1, 'sacct', 1, 0, 0),
-                       (1, 'k8s/team@run-9', 'a', 0, 1, 1, 1, 1, 'json', 1, 0, 0);
-                """);
+        using var database = new MigratedSqlite();
+        database.Execute("""
+            INSERT INTO pool (code, name, provider, gpu_model, gpus_per_node, version, created_unix) VALUES ('p', 'p', 'x', 'H100', 8, 1, 0);
+            INSERT INTO usage_record (pool_id, external_id, account, start_unix, end_unix, until_unix, gpus, gpu_seconds, source, revision, received_unix, dirty)
+            VALUES (1, 'haein/123_4@2026-03-01T00:00:00Z', 'a', 0, 1, 1, 1, 1, 'sacct', 1, 0, 0),
+                   (1, '77@2026-03-01T00:00:00Z', 'a', 0, 1, 1, 1, 1, 'sacct', 1, 0, 0),
+                   (1, 'k8s/team@run-9', 'a', 0, 1, 1, 1, 1, 'json', 1, 0, 0);
+            """);
 
-            // The step that fills the column, as the migration wrote it (the column itself exists already).
-            var script = File.ReadAllText(Path.Combine(RepositoryPaths.MigrationFolder("sqlite"), "0013_usage_job_id.sql"));
-            Execute(connection, string.Join(";", script.Split(';').Where(s => !s.Contains("ALTER TABLE", StringComparison.Ordinal))));
+        // The step that fills the column, as the migration wrote it (the column itself exists already).
+        var script = File.ReadAllText(Path.Combine(RepositoryPaths.MigrationFolder("sqlite"), "0013_usage_job_id.sql"));
+        database.Execute(string.Join(";", script.Split(';').Where(s => !s.Contains("ALTER TABLE", StringComparison.Ordinal))));
 
-            using var read = connection.CreateCommand();
-            read.CommandText = "SELECT job_id FROM usage_record ORDER BY id";
-            using var reader = read.ExecuteReader();
-            var jobs = new List<string>();
-            while (reader.Read())
-            {
-                jobs.Add(reader.GetString(0));
-            }
-
-            Assert.Equal(["123_4", "77", "k8s/team@run-9"], jobs);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            File.Delete(file);
-        }
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        Assert.Equal(["123_4", "77", "k8s/team@run-9"], database.Strings("SELECT job_id FROM usage_record ORDER BY id"));
     }
 }

@@ -1,7 +1,4 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
-using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Tests.Infrastructure;
 
 namespace NationalAiEval.Api.Tests.Database;
@@ -54,48 +51,27 @@ public sealed class SchemaParityTests
 
     private static HashSet<Column> SqliteSchema()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"nae-parity-{Guid.NewGuid():N}.db");
-        var settings = new DatabaseSettings(DatabaseProvider.Sqlite, DatabaseSettings.SqliteConnectionString($"Data Source={file}", Path.GetTempPath()));
-        try
+        using var database = new MigratedSqlite();
+
+        // DbUp's journal is each database's own bookkeeping, not part of the schema the migrations write.
+        var tables = database.Strings("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'SchemaVersions' COLLATE NOCASE");
+        var columns = new HashSet<Column>();
+        foreach (var table in tables)
         {
-            new Migrator(settings, NullLogger<Migrator>.Instance).Migrate();
-            using var connection = new SqliteConnection(settings.ConnectionString);
-            connection.Open();
-            var tables = new List<string>();
-            using (var list = connection.CreateCommand())
+            using var info = database.Connection.CreateCommand();
+            info.CommandText = $"SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}')";
+            using var reader = info.ExecuteReader();
+            while (reader.Read())
             {
-                // DbUp's journal is each database's own bookkeeping, not part of the schema the migrations write.
-                list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'SchemaVersions' COLLATE NOCASE";
-                using var reader = list.ExecuteReader();
-                while (reader.Read())
-                {
-                    tables.Add(reader.GetString(0));
-                }
+                var type = reader.GetString(1).ToUpperInvariant();
+
+                // An INTEGER PRIMARY KEY is SQLite's rowid: never null, whatever the declaration says.
+                var notNull = reader.GetInt64(2) == 1 || (reader.GetInt64(3) > 0 && type == "INTEGER");
+                columns.Add(new Column(table, reader.GetString(0), !notNull, SqliteKind(type)));
             }
-
-            var columns = new HashSet<Column>();
-            foreach (var table in tables)
-            {
-                using var info = connection.CreateCommand();
-                info.CommandText = $"SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}')";
-                using var reader = info.ExecuteReader();
-                while (reader.Read())
-                {
-                    var type = reader.GetString(1).ToUpperInvariant();
-
-                    // An INTEGER PRIMARY KEY is SQLite's rowid: never null, whatever the declaration says.
-                    var notNull = reader.GetInt64(2) == 1 || (reader.GetInt64(3) > 0 && type == "INTEGER");
-                    columns.Add(new Column(table, reader.GetString(0), !notNull, SqliteKind(type)));
-                }
-            }
-
-            return columns;
         }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            File.Delete(file);
-        }
+
+        return columns;
     }
 
     private static string SqliteKind(string type) => type switch

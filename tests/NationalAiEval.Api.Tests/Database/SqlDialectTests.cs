@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Tests.Infrastructure;
@@ -60,35 +59,23 @@ public sealed class SqlDialectTests
     [Fact]
     public void SqliteText_CompilesAgainstTheMigratedSchema()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"nae-dialect-{Guid.NewGuid():N}.db");
-        var settings = new DatabaseSettings(DatabaseProvider.Sqlite, DatabaseSettings.SqliteConnectionString($"Data Source={file}", Path.GetTempPath()));
-        try
+        using var database = new MigratedSqlite();
+        var failures = new List<string>();
+        foreach (var (name, sql) in AllStatements())
         {
-            new Migrator(settings, NullLogger<Migrator>.Instance).Migrate();
-            using var connection = new SqliteConnection(settings.ConnectionString);
-            connection.Open();
-            var failures = new List<string>();
-            foreach (var (name, sql) in AllStatements())
+            try
             {
-                try
-                {
-                    using var command = connection.CreateCommand();
-                    command.CommandText = sql.Sqlite;
-                    command.Prepare();
-                }
-                catch (SqliteException ex)
-                {
-                    failures.Add($"{name}: {ex.Message}");
-                }
+                using var command = database.Connection.CreateCommand();
+                command.CommandText = sql.Sqlite;
+                command.Prepare();
             }
+            catch (SqliteException ex)
+            {
+                failures.Add($"{name}: {ex.Message}");
+            }
+        }
 
-            Assert.Empty(failures);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            File.Delete(file);
-        }
+        Assert.Empty(failures);
     }
 
     [Fact]
