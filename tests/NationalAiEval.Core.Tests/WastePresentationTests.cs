@@ -38,6 +38,22 @@ public sealed class WastePresentationTests
     }
 
     [Fact]
+    public void ARowWhoseLeasedWonIsWhole_ReadsThatWhole_BesideAnIdenticalRow()
+    {
+        // 1 GPU for 2 hours at 1,000 KRW: 2,000 won, split into 500.56 used and 1,499.44 unallocated.
+        var pool = Cell(1802, 0, 5398, 1000);
+
+        var (alone, _) = WastePresentation.Present([pool]);
+        var (pair, total) = WastePresentation.Present([pool, pool]);
+
+        Assert.Equal(2000, alone[0].LeasedKrw);
+        Assert.All(pair, r => Assert.Equal(2000, r.LeasedKrw));
+        Assert.All(pair, r => Assert.Equal(2m, r.LeasedGpuHours));
+        Assert.Equal((4000L, 1001L, 2999L), (total.LeasedKrw, total.UsedKrw, total.IdleUnallocatedKrw));
+        Assert.Equal(total.UsedKrw, pair.Sum(r => r.UsedKrw));
+    }
+
+    [Fact]
     public void ANegativeAdjustment_IsShownAsOne()
     {
         var (rows, total) = WastePresentation.Present([WasteAmounts.Negate(Cell(3600, 0, 0, 9000)), Cell(7200, 0, 0, 9000)]);
@@ -96,6 +112,23 @@ public sealed class WastePresentationTests
                 && rows.Sum(r => r.LowUtilisationKrw) == total.LowUtilisationKrw
                 && total.LeasedKrw == exactLeasedKrw
                 && total.LeasedGpuHours * 1_000_000 == exactLeasedMicroHours;
+        });
+
+    [FsCheck.Xunit.Property(MaxTest = 500)]
+    public Property ControlledRounding_KeepsEveryFigureWithinOneUnit_WholeOnesExact_AndAddsUp() =>
+        Prop.ForAll(Gen.Choose(-20_000, 20_000).ArrayOf(3).ArrayOf().ToArbitrary(), Gen.Choose(1, 3600).ToArbitrary(), (table, divisor) =>
+        {
+            var numerators = table.Select(r => (IReadOnlyList<Int128>)[.. r.Select(v => (Int128)v)]).ToList();
+            var rounded = ControlledRounding.Round(numerators, divisor);
+            bool Adjacent(long value, Int128 exact) =>
+                exact % divisor == 0 ? value * (Int128)divisor == exact : Int128.Abs((value * (Int128)divisor) - exact) < divisor;
+            var rowsExact = numerators.Select(r => r.Aggregate(Int128.Zero, (s, v) => s + v)).ToList();
+            var columnsExact = Enumerable.Range(0, 3).Select(j => numerators.Aggregate(Int128.Zero, (s, r) => s + r[j])).ToList();
+            return rounded.Cells.SelectMany((r, i) => r.Select((v, j) => Adjacent(v, numerators[i][j]))).All(ok => ok)
+                && rounded.RowTotals.Select((v, i) => Adjacent(v, rowsExact[i]) && v == rounded.Cells[i].Sum()).All(ok => ok)
+                && (table.Length == 0 || rounded.ColumnTotals.Select((v, j) => Adjacent(v, columnsExact[j])).All(ok => ok))
+                && rounded.Total == Apportionment.Round(rowsExact.Aggregate(Int128.Zero, (s, v) => s + v), divisor)
+                && rounded.Total == rounded.RowTotals.Sum() && rounded.Total == rounded.ColumnTotals.Sum();
         });
 
     private static Arbitrary<WasteAmounts[]> Cells() =>

@@ -13,9 +13,10 @@ public sealed record WasteFigures(
     decimal? UtilisationPercent);
 
 /// <summary>
-/// Turns exact amounts into figures. Totals are the exact sums rounded once (so they equal any independent
-/// recomputation); rows are apportioned so that each column adds up to its total to the last unit; and in every row
-/// and the totals, leased is the sum of used and the two idle causes, because it is computed as that sum.
+/// Turns exact amounts into figures. Leased totals are the exact sums rounded once (so they equal any independent
+/// recomputation); every figure is its exact value rounded down or up, so a whole value is shown as it is whatever the
+/// other rows are; each column adds up to its total to the last unit; and in every row and the totals, leased is the
+/// sum of used and the two idle causes, because it is computed as that sum (api-docs/DEFINITIONS.md#rounding).
 /// </summary>
 public static class WastePresentation
 {
@@ -34,15 +35,15 @@ public static class WastePresentation
         }
 
         var hours = new Unit(MicroPerUnit, SecondsPerHour);
-        var usedH = Identity(rows, hours, r => r.LeasedGs, r => r.UsedGs, r => r.AllocatedUnusedGs, r => r.UnallocatedGs);
+        var usedH = Identity(rows, hours, r => r.UsedGs, r => r.AllocatedUnusedGs, r => r.UnallocatedGs);
         var allocatedH = Column(rows, hours, r => r.AllocatedGs);
         var lowH = Column(rows, new Unit(MicroPerUnit, SecondsPerHour * 1_000_000), r => r.LowUtilisationUgs);
         var excessH = Column(rows, hours, r => r.ExcessGs);
         var won = new Unit(1, SecondsPerHour);
-        var usedK = Identity(rows, won, r => r.LeasedNum, r => r.UsedNum, r => r.AllocatedUnusedNum, r => r.UnallocatedNum);
+        var usedK = Identity(rows, won, r => r.UsedNum, r => r.AllocatedUnusedNum, r => r.UnallocatedNum);
         var lowK = Column(rows, new Unit(1, SecondsPerHour * 1000), r => r.LowUtilisationMnum);
         var equivalent = new Unit(MicroPerUnit, MilliEghSecondsPerEgh);
-        var usedE = Identity(rows, equivalent, r => r.LeasedMeg, r => r.UsedMeg, r => r.AllocatedUnusedMeg, r => r.UnallocatedMeg);
+        var usedE = Identity(rows, equivalent, r => r.UsedMeg, r => r.AllocatedUnusedMeg, r => r.UnallocatedMeg);
 
         WasteFigures Figures(int i) => Make(
             (usedH.Used[i], usedH.AllocatedUnused[i], usedH.Unallocated[i]), allocatedH[i], lowH[i], excessH[i],
@@ -76,18 +77,20 @@ public static class WastePresentation
     private sealed record Split(long[] Used, long[] AllocatedUnused, long[] Unallocated, (long Used, long AllocatedUnused, long Unallocated) Totals);
 
     /// <summary>
-    /// The three parts of leased, rounded so that they add up to the rounded leased total, then each apportioned over
-    /// the rows.
+    /// The three parts of leased over the rows, rounded together (<see cref="ControlledRounding"/>): the leased total is
+    /// the exact sum rounded once, each row's leased is its exact value rounded down or up (unchanged when whole), and
+    /// the parts add up to both.
     /// </summary>
     private static Split Identity(
-        IReadOnlyList<WasteAmounts> rows, Unit unit, Func<WasteAmounts, long> leased, Func<WasteAmounts, long> used,
-        Func<WasteAmounts, long> allocatedUnused, Func<WasteAmounts, long> unallocated)
+        IReadOnlyList<WasteAmounts> rows, Unit unit, Func<WasteAmounts, long> used, Func<WasteAmounts, long> allocatedUnused,
+        Func<WasteAmounts, long> unallocated)
     {
-        var leasedTotal = Apportionment.Round(Sum(rows, leased) * unit.Scale, unit.Divisor);
-        var totals = Apportionment.Apportion(
-            [Sum(rows, used) * unit.Scale, Sum(rows, allocatedUnused) * unit.Scale, Sum(rows, unallocated) * unit.Scale], unit.Divisor, leasedTotal);
+        var rounded = ControlledRounding.Round(
+            [.. rows.Select(r => (IReadOnlyList<Int128>)[(Int128)used(r) * unit.Scale, (Int128)allocatedUnused(r) * unit.Scale, (Int128)unallocated(r) * unit.Scale])],
+            unit.Divisor);
+        var totals = rounded.ColumnTotals.Length == 3 ? rounded.ColumnTotals : [0, 0, 0];
         return new Split(
-            Spread(rows, unit, used, totals[0]), Spread(rows, unit, allocatedUnused, totals[1]), Spread(rows, unit, unallocated, totals[2]),
+            [.. rounded.Cells.Select(c => c[0])], [.. rounded.Cells.Select(c => c[1])], [.. rounded.Cells.Select(c => c[2])],
             (totals[0], totals[1], totals[2]));
     }
 
