@@ -49,7 +49,7 @@ public static class PlannerBenchmark
                 lines.AddRange(Enumerable.Range(0, days).Select(d => new LeaseLine(8 * (1 + (d % 7)), new Interval(T0 + Duration.FromDays(d), T0 + Duration.FromDays(d + 1)), 9000)));
             }
 
-            return new PlanPool(id, $"pool-{id}", models[id % 3], 8, lines, [], 8000);
+            return new PlanPool(id, $"pool-{id}", models[id % 3], 8, lines, [], new NewLeaseTerms(8000, Period.FromMonths(1)));
         }).ToList();
         var teams = Enumerable.Range(1, participations).Select(id =>
         {

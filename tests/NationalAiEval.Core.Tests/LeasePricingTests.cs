@@ -81,7 +81,7 @@ public sealed class LeasePricingTests
 
             var span = new Interval(T0, T0 + Duration.FromSeconds(seconds));
             var pool = new PlanPool(1, "p", "H100", 8, [.. c.Lines.Select(l => new LeaseLine(l.Gpus, span, l.Price))],
-                held == 0 ? [] : [new AllocationSpan(held, span)], 5_000);
+                held == 0 ? [] : [new AllocationSpan(held, span)], new NewLeaseTerms(5_000, Period.FromMonths(1)));
             var planned = Assert.Single(EqualSharePlanner.Plan(new PlanningProblem(T0, 0, [pool], [], Weights)).Unallocated);
 
             return idleNumerator == forecastNumerator

@@ -21,7 +21,7 @@ public sealed class PlannerTests
     private static long Egh(long hours) => GpuTime.MilliEghSecondsFromEgh(hours);
 
     private static PlanPool Pool(long id, string model, long gpus, int from, int to, long price = 8000, long perNode = 8) =>
-        new(id, $"pool-{id}", model, perNode, [new LeaseLine(gpus, Days(from, to), price)], [], price);
+        new(id, $"pool-{id}", model, perNode, [new LeaseLine(gpus, Days(from, to), price)], [], new NewLeaseTerms(price, Period.FromDays(1)));
 
     private static PlanParticipation Team(long id, int from, int to, int? eligible = null, params long[] excluded) =>
         new(id, $"team-{id}", Days(from, to), eligible is { } e ? Day(e) : null, excluded.ToHashSet(), 0);
@@ -88,10 +88,9 @@ public sealed class PlannerTests
         Assert.False(share.Feasible);
         Assert.Equal(Egh(24 * 400), share.MaxEqualShareMilliEghSeconds);
         Assert.Equal(new Bottleneck(1, Days(0, 100), 8, 8), Assert.Single(share.Bottlenecks));
-        var extra = Assert.Single(share.ExtraLeases);
-        Assert.Equal((4L, Days(0, 100)), (extra.Gpus, extra.Span));
-        Assert.Equal(400L * 86400, extra.GpuSeconds);
-        Assert.Equal(400L * 24 * 7000, extra.Krw);
+        // 400 GPU-days in any shape the teams' windows allow (4 GPUs for 100 days, or 8 for 50) cost the same.
+        Assert.Equal(400L * 86400, share.ExtraLeases.Sum(l => l.GpuSeconds));
+        Assert.Equal(400L * 24 * 7000, share.ExtraLeases.Sum(l => l.Krw));
     }
 
     [Fact]
@@ -103,8 +102,8 @@ public sealed class PlannerTests
 
         Assert.Equal(0, share.MaxEqualShareMilliEghSeconds);
         Assert.All(share.ExtraLeases, l => Assert.True(l.Span.Start >= Day(60) && l.Span.End <= Day(100)));
-        // 100 GPU-days in 40 days is 2.5 GPUs: whole GPUs make it 3, 120 GPU-days.
-        Assert.Equal(120L * 86400, share.ExtraLeases.Sum(l => l.GpuSeconds));
+        // 100 GPU-days in 40 days is 2.5 GPUs; lines of whole GPUs over whole days give exactly 100 GPU-days.
+        Assert.Equal(100L * 86400, share.ExtraLeases.Sum(l => l.GpuSeconds));
     }
 
     [Fact]
@@ -158,10 +157,43 @@ public sealed class PlannerTests
             {
                 Pools = problem.Pools.Select(p => p with
                 {
-                    Leases = [.. p.Leases, .. share.ExtraLeases.Where(l => l.PoolId == p.PoolId).Select(l => new LeaseLine(l.Gpus, l.Span, p.CurrentKrwPerGpuHour))],
+                    Leases = [.. p.Leases, .. share.ExtraLeases.Where(l => l.PoolId == p.PoolId).Select(l => new LeaseLine(l.Gpus, l.Span, l.KrwPerGpuHour))],
                 }).ToList(),
             };
             return share.Bottlenecks.Count > 0 && EqualSharePlanner.Analyse(extended).Feasible;
+        });
+
+    /// <summary>
+    /// The plan's unallocated won is what the waste report's hourly facts would say were its allocations the facts: the
+    /// same hours broken down by the report's own <c>IdleHours.Compute</c>, with lease lines that start and end inside
+    /// hours at other prices, summed and rounded once per pool.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 50)]
+    public Property ThePlansIdleWon_EqualsTheWasteReportsForTheSameAllocations() =>
+        Prop.ForAll(Problems(), Gen.Choose(1, 86_399).ToArbitrary(), Gen.Choose(1, 12).ToArbitrary(), (problem, offset, price) =>
+        {
+            var odd = problem with
+            {
+                Pools = [.. problem.Pools.Select((p, i) => i > 0 ? p : p with
+                {
+                    Leases = [.. p.Leases, new LeaseLine(3, new Interval(Day(2) + Duration.FromSeconds(offset), Day(9) + Duration.FromSeconds(offset / 2)), price * 1000L)],
+                })],
+            };
+            var plan = EqualSharePlanner.Plan(odd);
+            return odd.Pools.All(pool =>
+            {
+                var from = odd.From.ToUnixTimeSeconds();
+                var to = odd.Pools.SelectMany(p => p.Leases).Select(l => l.Span.End).Concat(odd.Participations.Select(p => p.Window.End)).Max().ToUnixTimeSeconds();
+                var leases = pool.Leases.Select(l => new Idle.PricedLease(l.Gpus, Math.Max(from, l.Span.Start.ToUnixTimeSeconds()), l.Span.End.ToUnixTimeSeconds(), l.KrwPerGpuHour))
+                    .Where(l => l.EndUnix > l.StartUnix).ToList();
+                var held = pool.Locked.Select(a => (a.Gpus, a.Span)).Concat(plan.Allocations.Where(a => a.PoolId == pool.PoolId).Select(a => (a.Gpus, a.Span)))
+                    .Select((a, i) => new Idle.TeamAllocation(i, a.Gpus, a.Span.Start.ToUnixTimeSeconds(), a.Span.End.ToUnixTimeSeconds())).ToList();
+                var hours = Idle.IdleHours.Compute(from, to, leases, held, new Dictionary<(long, long), long>(), new Dictionary<long, long>(),
+                    new Dictionary<(long, long), Idle.HourReadings>()).ToList();
+                var report = Pricing.LeasePricing.Krw(hours.Aggregate(Int128.Zero, (sum, h) => sum + h.Breakdown.UnallocatedKrwNumerator));
+                var planned = plan.Unallocated.Single(u => u.PoolId == pool.PoolId);
+                return planned.Krw == report && planned.GpuSeconds == hours.Sum(h => h.Breakdown.Unallocated);
+            });
         });
 
     /// <summary>The max equal share equals an independent computation: Edmonds-Karp max-flow and bisection, written here.</summary>
@@ -246,7 +278,8 @@ public sealed class PlannerTests
         var pool = from model in Gen.Elements("B200", "H200", "H100")
                    from leases in lease.ListOf().Where(l => l.Count is > 0 and < 4)
                    from price in Gen.Choose(4, 9).Select(p => p * 1000L)
-                   select (model, leases, price);
+                   from minimumDays in Gen.Choose(1, 30)
+                   select (model, leases, price, minimumDays);
         var team = from joinDay in Gen.Choose(0, 30)
                    from length in Gen.Choose(10, 50)
                    from eligibleAfter in Gen.Elements<int?>(null, null, 5, 20)
@@ -261,7 +294,8 @@ public sealed class PlannerTests
                     Day(startDay),
                     Egh(perTeamGpuDays * 24L),
                     pools.Select((p, i) => new PlanPool(i + 1, $"p{i + 1}", p.model, 8,
-                        p.leases.Select(l => new LeaseLine(l.gpus, Days(l.start, l.start + l.length), p.price)).ToList(), [], p.price)).ToList(),
+                        p.leases.Select(l => new LeaseLine(l.gpus, Days(l.start, l.start + l.length), p.price)).ToList(), [],
+                        new NewLeaseTerms(p.price, Period.FromDays(p.minimumDays)))).ToList(),
                     teams.Select((t, i) => new PlanParticipation(i + 1, $"t{i + 1}", Days(t.joinDay, t.joinDay + t.length),
                         t.eligibleAfter is { } e ? Day(t.joinDay + e) : null, t.excluded == 0 ? new HashSet<long>() : [t.excluded], 0)).ToList(),
                     Weights,

@@ -23,12 +23,14 @@ public sealed record WhatIfElimination(string? Team, Instant? EffectiveAt);
 
 public sealed record WhatIfLease(string? Pool, long? Gpus, Instant? Start, Instant? End, long? KrwPerGpuHour);
 
-/// <summary>A stretch of a pool's capacity that limits the equal share (from the minimum cut).</summary>
 /// <summary>A bottleneck: <c>full</c> (what the pool leases then is taken) or <c>not-leased</c> (it leases nothing then).</summary>
 public sealed record BottleneckView(string Pool, string GpuModel, Instant From, Instant To, long FreeGpus, long LeasedGpus, string State);
 
-/// <summary>An extra lease line that, with the others, would close the shortfall; priced at the pool's current rate.</summary>
-public sealed record ExtraLeaseView(string Pool, string GpuModel, long Gpus, Instant From, Instant To, decimal GpuHours, long Krw);
+/// <summary>
+/// An extra lease line that, with the others, would close the shortfall: whole GPUs (or nodes), from and to the start of
+/// a day in the programme's zone, at least the pool's minimum length, priced at the pool's stated rate.
+/// </summary>
+public sealed record ExtraLeaseView(string Pool, string GpuModel, long Gpus, Instant From, Instant To, decimal GpuHours, long KrwPerGpuHour, long Krw);
 
 /// <summary>The extra lease summed by GPU model: how many GPU-hours of which model, over which dates, for how much.</summary>
 public sealed record ExtraByModelView(string GpuModel, Instant From, Instant To, decimal GpuHours, long Krw);
@@ -36,12 +38,14 @@ public sealed record ExtraByModelView(string GpuModel, Instant From, Instant To,
 /// <summary>
 /// Whether the equal promise can be kept: the largest equivalent GPU-hours every active participation can reach
 /// (what it already received plus what the leases in force can still give it), and when that is short of the
-/// entitlement, the certificate: the bottlenecks and the cheapest extra lease that would close the gap.
+/// entitlement, the certificate: the bottlenecks and the cheapest extra lease lines a provider could sign that would
+/// close the gap (whole GPUs, day boundaries, each pool's minimum length and stated price, open pools only;
+/// <see cref="ExtraLeaseProvenCheapest"/> is false only when the solver ran out of time and shows the best it found).
 /// </summary>
 public sealed record CapacityAnalysis(
     string Stage, Instant From, decimal EntitlementGpuHours, decimal MaxEqualShareGpuHours, bool Feasible,
     IReadOnlyList<BottleneckView> Bottlenecks, IReadOnlyList<ExtraLeaseView> ExtraLeases, IReadOnlyList<ExtraByModelView> ExtraByModel,
-    long ExtraLeaseKrw, IReadOnlyList<string> TeamsWithoutCapacity);
+    long ExtraLeaseKrw, IReadOnlyList<string> TeamsWithoutCapacity, bool ExtraLeaseProvenCheapest);
 
 public sealed record PlannedParticipation(
     string Team, bool Hypothetical, Instant WindowStart, Instant WindowEnd, decimal ReceivedGpuHours, decimal PlannedGpuHours, decimal TotalGpuHours,
@@ -61,7 +65,6 @@ public sealed record PlanView(
     IReadOnlyList<PlannedParticipation> Participations, IReadOnlyList<PlannedAllocationView> Allocations, IReadOnlyList<UnallocatedView> Unallocated,
     decimal UnallocatedGpuHours, long UnallocatedKrw);
 
-/// <summary>Commits a previewed plan; the preview's ETag goes in If-Match.</summary>
 /// <summary>
 /// Commits a previewed plan. A plan that leaves any team short of the entitlement is committed only with
 /// <see cref="AcceptShortfall"/> and a <see cref="Reason"/> (recorded in the audit and the stage's equality proof).

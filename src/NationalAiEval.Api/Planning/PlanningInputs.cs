@@ -24,7 +24,7 @@ namespace NationalAiEval.Api.Planning;
 public sealed class PlanningInputs
 {
     private static readonly Sql AllPools = Sql.Portable(
-        "SELECT id, code, name, provider, gpu_model, gpus_per_node, version, created_unix FROM pool ORDER BY id");
+        $"SELECT {PoolRow.Columns} FROM pool ORDER BY id");
 
     private static readonly Sql AllLeases = Sql.Portable(
         "SELECT id, pool_id, gpus, start_unix, end_unix, krw_per_gpu_hour, reference, created_unix FROM lease_line ORDER BY id");
@@ -114,7 +114,7 @@ public sealed class PlanningInputs
     /// ended participations up to their end) is locked. A what-if adds joins, eliminations and lease lines.
     /// </summary>
     public (PlanningProblem Problem, Dictionary<long, string> Teams, HashSet<long> Hypothetical) Problem(
-        Instant from, bool wholeNodes, WhatIfRequest? whatIf)
+        Instant from, bool wholeNodes, WhatIfRequest? whatIf, Period defaultMinimum)
     {
         var fromUnix = Unix.Seconds(from);
         var eliminated = (whatIf?.Eliminations ?? []).ToDictionary(e => e.Team!, e => Unix.Seconds(e.EffectiveAt!.Value), StringComparer.Ordinal);
@@ -136,9 +136,7 @@ public sealed class PlanningInputs
                 .Where(a => a is not null)
                 .Select(a => a!)
                 .ToList();
-            var rate = leases.Where(l => l.Span.Contains(from)).Select(l => l.KrwPerGpuHour).DefaultIfEmpty(
-                leases.OrderByDescending(l => l.Span.Start).Select(l => l.KrwPerGpuHour).FirstOrDefault()).Max();
-            return new PlanPool(pool.Id, pool.Code, pool.GpuModel, pool.GpusPerNode, leases, locked, rate);
+            return new PlanPool(pool.Id, pool.Code, pool.GpuModel, pool.GpusPerNode, leases, locked, NewLeases(pool, leases, from, defaultMinimum));
         }).ToList();
 
         var participations = planned.Select(p => new PlanParticipation(
@@ -157,7 +155,25 @@ public sealed class PlanningInputs
                 (join.ExcludedPools ?? []).Select(code => Pools.Single(pool => pool.Code == code).Id).ToHashSet(), 0));
         }
 
-        return (new PlanningProblem(from, Stage.EntitlementMilliEghS, pools, participations, Weights, wholeNodes), teams, hypothetical);
+        return (new PlanningProblem(from, Stage.EntitlementMilliEghS, pools, participations, Weights, wholeNodes, Stage.Zone), teams, hypothetical);
+    }
+
+    /// <summary>
+    /// The terms on which the planner may propose a new lease line on the pool (api-docs/DEFINITIONS.md#planner): none
+    /// when the pool is closed to new leases, or when it states no price and all its leases have ended by the planning
+    /// start (nobody offers it any more); otherwise the stated price or the latest lease line's, and the stated minimum
+    /// length or the programme's.
+    /// </summary>
+    private static NewLeaseTerms? NewLeases(PoolRow pool, List<LeaseLine> leases, Instant from, Period defaultMinimum)
+    {
+        if (pool.ClosedToNewLeases != 0 || (pool.NewLeaseKrwPerGpuHour is null && !leases.Any(l => l.Span.End > from)))
+        {
+            return null;
+        }
+
+        var price = pool.NewLeaseKrwPerGpuHour ?? leases.OrderByDescending(l => l.Span.Start).Select(l => l.KrwPerGpuHour).First();
+        var minimum = NewLeaseTerms.TryParseMinimum(pool.NewLeaseMinimum, out var stated) ? stated : defaultMinimum;
+        return new NewLeaseTerms(price, minimum);
     }
 
     /// <summary>What a participation's allocations gave it before the planning start, in milli-EGH-seconds.</summary>

@@ -5,6 +5,7 @@ using NationalAiEval.Api.Audit;
 using NationalAiEval.Api.Auth;
 using NationalAiEval.Api.Infrastructure.Database;
 using NationalAiEval.Api.Infrastructure.Http;
+using NationalAiEval.Api.Infrastructure.Programme;
 using NationalAiEval.Api.Stages;
 using NationalAiEval.Core.Planning;
 using NationalAiEval.Core.Units;
@@ -18,7 +19,7 @@ namespace NationalAiEval.Api.Planning;
 /// and committing a previewed plan. Plans start at the next whole hour (or a what-if's <c>asOf</c>); what the
 /// participations were allocated before that is kept and counted as received.
 /// </summary>
-public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, AllocationWriter writer)
+public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, AllocationWriter writer, ProgrammeSettings programme)
 {
     /// <summary>A preview older than this is refused at commit: plan again.</summary>
     public static readonly Duration PreviewLifetime = Duration.FromDays(1);
@@ -44,7 +45,7 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
         await using var session = await db.ReadAsync(cancellationToken);
         var inputs = await PlanningInputs.LoadAsync(session, stageCode, cancellationToken);
         var from = Start(null);
-        var (problem, teams, _) = inputs.Problem(from, false, null);
+        var (problem, teams, _) = inputs.Problem(from, false, null, programme.MinimumNewLease);
         return Analysis(inputs, problem, teams, EqualSharePlanner.Analyse(problem));
     }
 
@@ -65,7 +66,7 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
         var from = Start(request.WhatIf?.AsOf);
         var wholeNodes = request.WholeNodes ?? false;
         var hypothetical = request.WhatIf is not null;
-        var (problem, teams, joined) = inputs.Problem(from, wholeNodes, request.WhatIf);
+        var (problem, teams, joined) = inputs.Problem(from, wholeNodes, request.WhatIf, programme.MinimumNewLease);
         var plan = await Task.Run(() => EqualSharePlanner.Plan(problem), cancellationToken);
 
         var id = Guid.NewGuid().ToString("N");
@@ -194,7 +195,7 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
     {
         var pools = inputs.Pools.ToDictionary(p => p.Id);
         var extra = share.ExtraLeases.Select(l => new ExtraLeaseView(pools[l.PoolId].Code, pools[l.PoolId].GpuModel, l.Gpus, l.Span.Start, l.Span.End,
-            GpuTime.ToGpuHours(l.GpuSeconds), l.Krw)).ToList();
+            GpuTime.ToGpuHours(l.GpuSeconds), l.KrwPerGpuHour, l.Krw)).ToList();
         var byModel = share.ExtraLeases.GroupBy(l => pools[l.PoolId].GpuModel, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new ExtraByModelView(g.Key, g.Min(l => l.Span.Start), g.Max(l => l.Span.End), GpuTime.ToGpuHours(g.Sum(l => l.GpuSeconds)), g.Sum(l => l.Krw)))
             .ToList();
@@ -203,7 +204,8 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
             GpuTime.ToEquivalentGpuHours(share.MaxEqualShareMilliEghSeconds), share.Feasible,
             share.Bottlenecks.Select(b => new BottleneckView(pools[b.PoolId].Code, pools[b.PoolId].GpuModel, b.Span.Start, b.Span.End, b.FreeGpus,
                 b.LeasedGpus, b.Full ? "full" : "not-leased")).ToList(),
-            extra, byModel, share.ExtraLeases.Sum(l => l.Krw), share.ParticipationsWithoutCapacity.Select(id => teams[id]).ToList());
+            extra, byModel, share.ExtraLeases.Sum(l => l.Krw), share.ParticipationsWithoutCapacity.Select(id => teams[id]).ToList(),
+            share.ExtraLeaseProvenCheapest);
     }
 
     private static PlanView View(

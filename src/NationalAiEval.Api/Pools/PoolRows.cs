@@ -5,6 +5,10 @@ namespace NationalAiEval.Api.Pools;
 
 public sealed class PoolRow
 {
+    /// <summary>The columns every reader of whole pool rows selects.</summary>
+    public const string Columns =
+        "id, code, name, provider, gpu_model, gpus_per_node, version, created_unix, closed_to_new_leases, new_lease_krw_per_gpu_hour, new_lease_minimum";
+
     public long Id { get; init; }
     public string Code { get; init; } = string.Empty;
     public string Name { get; init; } = string.Empty;
@@ -13,8 +17,13 @@ public sealed class PoolRow
     public long GpusPerNode { get; init; }
     public long Version { get; init; }
     public long CreatedUnix { get; init; }
+    public long ClosedToNewLeases { get; init; }
+    public long? NewLeaseKrwPerGpuHour { get; init; }
+    public string? NewLeaseMinimum { get; init; }
 
-    public PoolView ToView() => new(Code, Name, Provider, GpuModel, GpusPerNode, Unix.Instant(CreatedUnix));
+    public NewLeasesView NewLeases => new(ClosedToNewLeases == 0, NewLeaseKrwPerGpuHour, NewLeaseMinimum);
+
+    public PoolView ToView() => new(Code, Name, Provider, GpuModel, GpusPerNode, Unix.Instant(CreatedUnix), NewLeases);
 }
 
 public sealed class LeaseRow

@@ -6,14 +6,14 @@ namespace NationalAiEval.Api.Pools;
 public static class PoolSql
 {
     public static readonly Sql ByCode = Sql.Portable(
-        "SELECT id, code, name, provider, gpu_model, gpus_per_node, version, created_unix FROM pool WHERE code = @Code");
+        $"SELECT {PoolRow.Columns} FROM pool WHERE code = @Code");
 
     /// <summary>
     /// Serialises every change to one pool's capacity. On SQLite the write transaction already holds the database
     /// lock; on SQL Server UPDLOCK+HOLDLOCK makes concurrent allocators on the same pool (on any instance) queue here.
     /// </summary>
     public static readonly Sql LockByCode = Sql.LockingRead(
-        $"SELECT id, code, name, provider, gpu_model, gpus_per_node, version, created_unix FROM pool {Sql.RowLock} WHERE code = @Code");
+        $"SELECT {PoolRow.Columns} FROM pool {Sql.RowLock} WHERE code = @Code");
 
     public static readonly Sql LeasesOverlapping = Sql.Portable("""
         SELECT id, pool_id, gpus, start_unix, end_unix, krw_per_gpu_hour, reference, created_unix

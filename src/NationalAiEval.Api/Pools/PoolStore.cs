@@ -22,7 +22,7 @@ public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
         "pool", "code, name, provider, gpu_model, gpus_per_node, created_unix", "@Code, @Name, @Provider, @GpuModel, @GpusPerNode, @CreatedUnix");
 
     private static readonly Sql ListPage = Sql.FirstRows(
-        "id, code, name, provider, gpu_model, gpus_per_node, version, created_unix",
+        PoolRow.Columns,
         """
         FROM pool
         WHERE id > @After AND (@AllPools = 1 OR EXISTS (
@@ -31,7 +31,8 @@ public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
         """);
 
     private static readonly Sql Update = Sql.Portable("""
-        UPDATE pool SET name = @Name, provider = @Provider, gpus_per_node = @GpusPerNode, version = version + 1
+        UPDATE pool SET name = @Name, provider = @Provider, gpus_per_node = @GpusPerNode, closed_to_new_leases = @Closed,
+            new_lease_krw_per_gpu_hour = @NewLeaseKrwPerGpuHour, new_lease_minimum = @NewLeaseMinimum, version = version + 1
         WHERE id = @Id AND version = @Version
         """);
 
@@ -110,7 +111,7 @@ public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
             GpusPerNode = perNode,
             CreatedUnix = Unix.Seconds(now),
         }, cancellationToken);
-        var detail = new PoolDetail(code, name, provider, model, perNode, now, [], []);
+        var detail = new PoolDetail(code, name, provider, model, perNode, now, [], [], new NewLeasesView(true, null, null));
         await audit.WriteAsync(session, caller, "pool.create", "pool", Id(id), null, detail, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return detail;
@@ -146,6 +147,9 @@ public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
         var name = request.Name is null ? null : v.Text(request.Name, "name");
         var provider = request.Provider is null ? null : v.Text(request.Provider, "provider");
         var perNode = request.GpusPerNode is null ? (long?)null : v.Range(request.GpusPerNode, "gpusPerNode", 1, 1024);
+        var terms = request.NewLeases;
+        var newPrice = terms?.KrwPerGpuHour is null ? (long?)null : v.Range(terms.KrwPerGpuHour, "newLeases.krwPerGpuHour", 0, MaxKrwPerGpuHour);
+        var newMinimum = v.OptionalLeaseMinimum(terms?.MinimumLength, "newLeases.minimumLength");
         v.ThrowIfInvalid();
 
         await using var session = await db.WriteAsync(cancellationToken);
@@ -153,15 +157,27 @@ public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
             ?? throw Problems.NotFound("pool", code);
         ETags.RequireMatch(ifMatch, pool.Version);
         var before = await DetailAsync(session, pool, cancellationToken);
+        var stated = new NewLeasesView(
+            terms?.Open ?? pool.ClosedToNewLeases == 0, newPrice ?? pool.NewLeaseKrwPerGpuHour,
+            newMinimum is null ? pool.NewLeaseMinimum : NodaTime.Text.PeriodPattern.NormalizingIso.Format(newMinimum));
         await session.ExecuteAsync(Update, new
         {
             Name = name ?? pool.Name,
             Provider = provider ?? pool.Provider,
             GpusPerNode = perNode ?? pool.GpusPerNode,
+            Closed = stated.Open ? 0 : 1,
+            NewLeaseKrwPerGpuHour = stated.KrwPerGpuHour,
+            NewLeaseMinimum = stated.MinimumLength,
             pool.Id,
             pool.Version,
         }, cancellationToken);
-        var after = before with { Name = name ?? pool.Name, Provider = provider ?? pool.Provider, GpusPerNode = perNode ?? pool.GpusPerNode };
+        var after = before with
+        {
+            Name = name ?? pool.Name,
+            Provider = provider ?? pool.Provider,
+            GpusPerNode = perNode ?? pool.GpusPerNode,
+            NewLeases = stated,
+        };
         await audit.WriteAsync(session, caller, "pool.update", "pool", Id(pool.Id), before, after, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return (after, pool.Version + 1);
@@ -297,7 +313,7 @@ public sealed class PoolStore(Db db, IClock clock, AuditLog audit)
         var leases = await session.QueryAsync<LeaseRow>(LeasesOfPool, new { PoolId = pool.Id }, cancellationToken);
         var accounts = await session.QueryAsync<AccountView>(AccountsOfPool, new { PoolId = pool.Id }, cancellationToken);
         return new PoolDetail(pool.Code, pool.Name, pool.Provider, pool.GpuModel, pool.GpusPerNode, Unix.Instant(pool.CreatedUnix),
-            leases.Select(l => l.ToView()).ToList(), accounts.ToList());
+            leases.Select(l => l.ToView()).ToList(), accounts.ToList(), pool.NewLeases);
     }
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

@@ -42,7 +42,7 @@ public static class PoolsEndpoints
                 return TypedResults.Ok(detail);
             })
             .RequireAuthorization(Policies.Manager)
-            .WithName("UpdatePool").WithSummary("Rename a pool or change its provider or node size; needs If-Match.")
+            .WithName("UpdatePool").WithSummary("Rename a pool, change its provider or node size, or the terms on which its provider would lease more (newLeases: open, krwPerGpuHour, minimumLength); needs If-Match.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
 

@@ -57,6 +57,65 @@ public static class IdleHours
         }
     }
 
+    /// <summary>
+    /// The capacity that <paramref name="allocations"/> leave unallocated on a pool over [from, to), priced exactly as the
+    /// waste report prices it: hour by hour (UTC) through <see cref="IdleArithmetic.Break"/>, with nothing used, so the
+    /// unallocated part is what the report's idle-unallocated would be if the allocations were the facts. Leases and
+    /// allocations are clipped to [from, to). A run of whole hours in which nothing starts or ends is broken down once,
+    /// as one long hour: every amount in it scales by the same number of hours, and so does the money at each layer.
+    /// </summary>
+    public static (long GpuSeconds, Int128 KrwNumerator) Unallocated(
+        long fromUnix, long toUnix, IReadOnlyList<PricedLease> leases, IReadOnlyList<TeamAllocation> allocations)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        ArgumentNullException.ThrowIfNull(allocations);
+        var changes = leases.SelectMany(l => new[] { l.StartUnix, l.EndUnix })
+            .Concat(allocations.SelectMany(a => new[] { a.StartUnix, a.EndUnix }))
+            .Append(fromUnix).Append(toUnix)
+            .Where(p => p >= fromUnix && p <= toUnix)
+            .ToList();
+        var boundaries = new SortedSet<long>();
+        foreach (var point in changes)
+        {
+            var hour = HourlyBuckets.HourOf(point);
+            boundaries.Add(hour == point ? point : hour);
+            if (hour != point)
+            {
+                boundaries.Add(hour + HourlyBuckets.HourSeconds);
+            }
+        }
+
+        long gpuSeconds = 0;
+        Int128 numerator = 0;
+        var points = boundaries.ToArray();
+        for (var i = 0; i + 1 < points.Length; i++)
+        {
+            // A special hour (something starts or ends inside it, or it holds [from, to)'s edge) is one hour as the
+            // report sees it; any other stretch between boundaries is whole hours with nothing changing.
+            var (start, end) = (points[i], points[i + 1]);
+            var (clipFrom, clipTo) = (Math.Max(start, fromUnix), Math.Min(end, toUnix));
+            if (clipTo <= clipFrom)
+            {
+                continue;
+            }
+
+            var lines = leases.Where(l => l.StartUnix < clipTo && l.EndUnix > clipFrom)
+                .Select(l => new LineHour(l.Gpus * Overlap(l.StartUnix, l.EndUnix, clipFrom, clipTo), l.KrwPerGpuHour)).ToList();
+            var teams = allocations.Where(a => a.StartUnix < clipTo && a.EndUnix > clipFrom)
+                .Select((a, n) => new TeamHour(n, a.Gpus * Overlap(a.StartUnix, a.EndUnix, clipFrom, clipTo), 0, 0)).ToList();
+            if (lines.Count == 0)
+            {
+                continue;
+            }
+
+            var breakdown = IdleArithmetic.Break(lines, teams, 0, 0);
+            gpuSeconds += breakdown.Unallocated;
+            numerator += breakdown.UnallocatedKrwNumerator;
+        }
+
+        return (gpuSeconds, numerator);
+    }
+
     /// <summary>Ranges merged where they touch or overlap, in order: each hour is recomputed once per run.</summary>
     public static IEnumerable<(long From, long To)> Merge(IEnumerable<(long From, long To)> ranges)
     {

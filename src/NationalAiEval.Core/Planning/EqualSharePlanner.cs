@@ -1,4 +1,5 @@
 using Google.OrTools.Graph;
+using NationalAiEval.Core.Idle;
 using NationalAiEval.Core.Pricing;
 using NodaTime;
 
@@ -8,8 +9,8 @@ namespace NationalAiEval.Core.Planning;
 /// The equal-share planner (api-docs/DEFINITIONS.md#planner). The problem is a flow network: each participation draws equivalent
 /// GPU-time (in milli-EGH) from the (pool, segment) cells its window, eligibility and exclusions allow; a cell holds
 /// its free GPUs times its hours times its weight. OR-Tools solves it: the largest equal share by bisection over
-/// max-flow feasibility, the bottlenecks from the minimum cut at the entitlement, the cheapest extra lease lines and
-/// the plan itself by min-cost flow. Whole GPUs (or nodes) come from <see cref="WrapAround"/>, which is exact, so no
+/// max-flow feasibility, the bottlenecks from the minimum cut at the entitlement, the plan itself by min-cost flow, and
+/// the cheapest extra lease lines a provider could sign by <see cref="CheapestExtraLease"/>. Whole GPUs (or nodes) come from <see cref="WrapAround"/>, which is exact, so no
 /// integer programme is needed.
 /// </summary>
 public static class EqualSharePlanner
@@ -64,8 +65,15 @@ public static class EqualSharePlanner
         }
 
         network.Feasible(Demands(problem, entitlement));
-        var (leases, unreachable) = ExtraLeases(timeline);
-        return new EqualShare(maxShare, entitlement, network.Bottlenecks(), leases, unreachable);
+        var (leases, unreachable, proven) = CheapestExtraLease.Find(problem, Demands(problem, entitlement));
+        return new EqualShare(maxShare, entitlement, network.Bottlenecks(), leases, unreachable, proven);
+    }
+
+    /// <summary>Whether every participation can reach the entitlement: one max-flow, no certificate.</summary>
+    internal static bool Reaches(PlanningProblem problem)
+    {
+        using var network = new Network(PlanningTimeline.Build(problem));
+        return network.Feasible(Demands(problem, problem.EntitlementMilliEghSeconds));
     }
 
     /// <summary>What each participation still needs to reach <paramref name="share"/>, in milli-EGH (rounded up).</summary>
@@ -73,89 +81,6 @@ public static class EqualSharePlanner
         problem.Participations
             .Select(p => Math.Max(0, (share - p.ReceivedMilliEghSeconds + MilliEghSecondsPerUnit - 1) / MilliEghSecondsPerUnit))
             .ToArray();
-
-    /// <summary>
-    /// The cheapest extra lease lines that let every participation reach the entitlement: a min-cost flow where each
-    /// cell may also draw from an unlimited extra line at the pool's current rate. Extra GPUs are rounded up, so adding
-    /// the lines as leases makes the entitlement reachable.
-    /// </summary>
-    private static (List<ExtraLease> Leases, List<long> Unreachable) ExtraLeases(PlanningTimeline timeline)
-    {
-        var problem = timeline.Problem;
-        var demands = Demands(problem, problem.EntitlementMilliEghSeconds);
-        var total = demands.Sum();
-        using var flow = new MinCostFlow();
-        var cells = Cells(timeline);
-        var unreachable = new List<long>();
-        for (var p = 0; p < problem.Participations.Count; p++)
-        {
-            flow.AddArcWithCapacityAndUnitCost(Source, ParticipationNode(p), demands[p], 0);
-            var any = false;
-            foreach (var (k, s) in cells.Where(c => timeline.Allows(problem.Participations[p], c.Pool, c.Segment)))
-            {
-                flow.AddArcWithCapacityAndUnitCost(ParticipationNode(p), CellNode(timeline, k, s), total, 0);
-                any = true;
-            }
-
-            if (!any && demands[p] > 0)
-            {
-                unreachable.Add(problem.Participations[p].ParticipationId);
-            }
-        }
-
-        var extraArcs = new Dictionary<(int Pool, int Segment), int>();
-        foreach (var (k, s) in cells)
-        {
-            flow.AddArcWithCapacityAndUnitCost(CellNode(timeline, k, s), Sink, timeline.CapacityMilliEgh(k, s), 0);
-            var cost = Math.Max(1, problem.Pools[k].CurrentKrwPerGpuHour * 1000 / timeline.PerMille[k, s]);
-            extraArcs[(k, s)] = flow.AddArcWithCapacityAndUnitCost(CellNode(timeline, k, s), Sink, total, cost);
-        }
-
-        flow.SetNodeSupply(Source, total);
-        flow.SetNodeSupply(Sink, -total);
-        if (unreachable.Count > 0 || flow.Solve() != MinCostFlow.Status.OPTIMAL)
-        {
-            return ([], unreachable);
-        }
-
-        var leases = new List<ExtraLease>();
-        foreach (var k in Enumerable.Range(0, problem.Pools.Count))
-        {
-            var pool = problem.Pools[k];
-            var unit = problem.WholeNodes ? pool.GpusPerNode : 1;
-            ExtraLease? open = null;
-            for (var s = 0; s < timeline.Segments.Length; s++)
-            {
-                var extra = extraArcs.TryGetValue((k, s), out var arc) ? flow.Flow(arc) : 0;
-                var seconds = timeline.Seconds(s);
-                var gpus = extra == 0 ? 0 : CeilDiv(CeilDiv(extra * MilliEghSecondsPerUnit, timeline.PerMille[k, s] * seconds), unit) * unit;
-                if (open is not null && (gpus != open.Gpus || open.Span.End != timeline.Segments[s].Start))
-                {
-                    leases.Add(open);
-                    open = null;
-                }
-
-                if (gpus == 0)
-                {
-                    continue;
-                }
-
-                // One price per line (the pool's current rate), so a lengthened line is priced whole, rounded once.
-                var gpuSeconds = (open?.GpuSeconds ?? 0) + (gpus * seconds);
-                var krw = LeasePricing.Krw((Int128)gpuSeconds * pool.CurrentKrwPerGpuHour);
-                open = open is null
-                    ? new ExtraLease(pool.PoolId, gpus, timeline.Segments[s], gpuSeconds, krw)
-                    : open with { Span = new Interval(open.Span.Start, timeline.Segments[s].End), GpuSeconds = gpuSeconds, Krw = krw };
-            }
-
-            if (open is not null)
-            {
-                leases.Add(open);
-            }
-        }
-
-        return (leases, unreachable);
-    }
 
     /// <summary>
     /// The plan's flows: every participation gets exactly its demand; among all such flows, the one that uses the most
@@ -212,39 +137,25 @@ public static class EqualSharePlanner
         return flows;
     }
 
+    /// <summary>
+    /// What the plan leaves unallocated per pool from its start, priced exactly as the waste report prices idle
+    /// unallocated capacity (<see cref="IdleHours.Unallocated"/>, api-docs/DEFINITIONS.md#lease-pricing).
+    /// </summary>
     private static List<UnallocatedCapacity> Unallocated(PlanningTimeline timeline, IReadOnlyList<PlannedAllocation> allocations)
     {
         var problem = timeline.Problem;
-        var result = new List<UnallocatedCapacity>();
-        for (var k = 0; k < problem.Pools.Count; k++)
+        var from = problem.From.ToUnixTimeSeconds();
+        var to = timeline.Segments.Length == 0 ? from : timeline.Segments[^1].End.ToUnixTimeSeconds();
+        return [.. problem.Pools.Select(pool =>
         {
-            var pool = problem.Pools[k];
-            var planned = allocations.Where(a => a.PoolId == pool.PoolId).ToList();
-            long idleSeconds = 0;
-            Int128 numerator = 0;
-            for (var s = 0; s < timeline.Segments.Length; s++)
-            {
-                var span = timeline.Segments[s];
-                var seconds = timeline.Seconds(s);
-                var stack = LeasePricing.Of(pool.Leases.Where(l => l.Span.Contains(span.Start)).Select(l => new PricedCapacity(l.Gpus * seconds, l.KrwPerGpuHour)));
-                var used = (pool.Locked.Where(a => a.Span.Contains(span.Start)).Sum(a => a.Gpus) * seconds)
-                    + planned.Sum(a => a.Gpus * Overlap(a.Span, span));
-                var idle = Math.Max(0, stack.Total - used);
-                idleSeconds += idle;
-                numerator += stack.Top(idle);
-            }
-
-            result.Add(new UnallocatedCapacity(pool.PoolId, idleSeconds, LeasePricing.Krw(numerator)));
-        }
-
-        return result;
-    }
-
-    private static long Overlap(Interval a, Interval b)
-    {
-        var start = a.Start > b.Start ? a.Start : b.Start;
-        var end = a.End < b.End ? a.End : b.End;
-        return end > start ? (long)(end - start).TotalSeconds : 0;
+            var leases = pool.Leases.Select(l => new PricedLease(l.Gpus, l.Span.Start.ToUnixTimeSeconds(), l.Span.End.ToUnixTimeSeconds(), l.KrwPerGpuHour)).ToList();
+            var held = pool.Locked.Select(a => (a.Gpus, a.Span))
+                .Concat(allocations.Where(a => a.PoolId == pool.PoolId).Select(a => (a.Gpus, a.Span)))
+                .Select((a, i) => new TeamAllocation(i, a.Gpus, a.Span.Start.ToUnixTimeSeconds(), a.Span.End.ToUnixTimeSeconds()))
+                .ToList();
+            var (gpuSeconds, numerator) = IdleHours.Unallocated(from, to, leases, held);
+            return new UnallocatedCapacity(pool.PoolId, gpuSeconds, LeasePricing.Krw(numerator));
+        })];
     }
 
     private static List<(int Pool, int Segment)> Cells(PlanningTimeline timeline) =>
@@ -252,8 +163,6 @@ public static class EqualSharePlanner
          from s in Enumerable.Range(0, timeline.Segments.Length)
          where timeline.PerMille[k, s] > 0
          select (k, s)).ToList();
-
-    private static long CeilDiv(long a, long b) => (a + b - 1) / b;
 
     private const int Source = 0;
     private const int Sink = 1;

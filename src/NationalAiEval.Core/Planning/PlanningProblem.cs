@@ -6,11 +6,42 @@ namespace NationalAiEval.Core.Planning;
 
 /// <summary>
 /// A pool as the planner sees it: its lease lines, the allocations it may not touch (other stages', ended
-/// participations'), its node size and the price a new lease line would cost (its current rate).
+/// participations'), its node size and the terms on which its provider would lease more (null: closed to new leases).
 /// </summary>
 public sealed record PlanPool(
     long PoolId, string Code, string GpuModel, long GpusPerNode, IReadOnlyList<LeaseLine> Leases, IReadOnlyList<AllocationSpan> Locked,
-    long CurrentKrwPerGpuHour);
+    NewLeaseTerms? NewLeases);
+
+/// <summary>
+/// What a provider asks for a new lease line on a pool: a price per GPU-hour and a minimum length (a calendar period in
+/// the programme's zone, from a day boundary). Lines are whole GPUs (or whole nodes when the plan is in nodes).
+/// </summary>
+public sealed record NewLeaseTerms(long KrwPerGpuHour, Period MinimumLength)
+{
+    public const string MinimumRule = "an ISO-8601 period of whole days, weeks, months or years from P1D to P5Y, for example P1M or P14D";
+
+    /// <summary>Reads a minimum length (<see cref="MinimumRule"/>).</summary>
+    public static bool TryParseMinimum(string? text, out Period minimum)
+    {
+        minimum = Period.Zero;
+        var parsed = NodaTime.Text.PeriodPattern.NormalizingIso.Parse(text ?? string.Empty);
+        if (!parsed.Success || parsed.Value.HasTimeComponent || !parsed.Value.HasDateComponent)
+        {
+            return false;
+        }
+
+        var period = parsed.Value;
+        var start = new LocalDate(2000, 1, 1);
+        var end = start.Plus(period);
+        if (end <= start || end > start.PlusYears(5) || period.Years < 0 || period.Months < 0 || period.Weeks < 0 || period.Days < 0)
+        {
+            return false;
+        }
+
+        minimum = period;
+        return true;
+    }
+}
 
 /// <summary>
 /// A participation that is owed the entitlement: its window, the first instant it may receive GPUs, the pools it may
@@ -22,7 +53,11 @@ public sealed record PlanParticipation(
 /// <summary>
 /// Everything the planner needs. Allocations of the planned participations from <see cref="From"/> on are re-planned;
 /// everything before it is locked. <see cref="WholeNodes"/> makes every allocation a whole number of nodes.
+/// <see cref="Zone"/> is the programme's: new lease lines start and end on its day boundaries (UTC when not given).
 /// </summary>
 public sealed record PlanningProblem(
     Instant From, long EntitlementMilliEghSeconds, IReadOnlyList<PlanPool> Pools, IReadOnlyList<PlanParticipation> Participations,
-    WeightSchedule Weights, bool WholeNodes = false);
+    WeightSchedule Weights, bool WholeNodes = false, DateTimeZone? Zone = null)
+{
+    public DateTimeZone TimeZone => Zone ?? DateTimeZone.Utc;
+}

@@ -40,7 +40,8 @@ internal sealed class PlanningTimeline
 
     public int[,] PerMille { get; }
 
-    public static PlanningTimeline Build(PlanningProblem problem)
+    /// <summary>The timeline, also cut at <paramref name="extraPoints"/> (day boundaries, for new lease lines).</summary>
+    public static PlanningTimeline Build(PlanningProblem problem, IEnumerable<Instant>? extraPoints = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var end = problem.Participations.Select(p => p.Window.End)
@@ -73,6 +74,7 @@ internal sealed class PlanningTimeline
             }
         }
 
+        points.UnionWith(extraPoints ?? []);
         var inside = points.Where(p => p >= problem.From && p <= end).ToArray();
         var segments = inside.Zip(inside.Skip(1), (a, b) => new Interval(a, b)).ToArray();
         return new PlanningTimeline(problem, segments);

@@ -75,6 +75,40 @@ public abstract class PlanningTests(DatabaseKind kind) : ApiTest(kind)
     }
 
     [Fact]
+    public async Task TheExtraLease_FollowsThePoolsTerms_StatedPriceMinimumLengthAndClosedPools()
+    {
+        await SetUpAsync(500);
+        async Task PatchAsync(object newLeases, HttpStatusCode expected = HttpStatusCode.OK)
+        {
+            var get = await Manager.GetAsync("/api/v1/pools/p8");
+            await (await Manager.PatchJsonAsync("/api/v1/pools/p8", new { newLeases }, get.Headers.ETag!.ToString())).ExpectAsync(expected);
+        }
+
+        await PatchAsync(new { krwPerGpuHour = 5000, minimumLength = "P1M" });
+        var stated = await (await Manager.GetAsync("/api/v1/stages/st/plan/capacity")).ExpectAsync(HttpStatusCode.OK);
+        var seoul = DateTimeZoneProviders.Tzdb["Asia/Seoul"];
+        Assert.True(stated.GetProperty("extraLeaseProvenCheapest").GetBoolean());
+        Assert.All(stated.Items("extraLeases"), l =>
+        {
+            var from = NodaTime.Text.InstantPattern.ExtendedIso.Parse(l.Text("from")).Value.InZone(seoul);
+            var to = NodaTime.Text.InstantPattern.ExtendedIso.Parse(l.Text("to")).Value.InZone(seoul);
+            Assert.Equal(5000, l.Long("krwPerGpuHour"));
+            Assert.Equal((LocalTime.Midnight, LocalTime.Midnight), (from.TimeOfDay, to.TimeOfDay));
+            Assert.True(to.Date >= from.Date.PlusMonths(1), $"{from} to {to} is shorter than a month");
+        });
+        var gpuHours = stated.Items("extraLeases").Sum(l => l.Decimal("gpuHours"));
+        Assert.Equal(decimal.Round(gpuHours * 5000, 0, MidpointRounding.AwayFromZero), stated.Long("extraLeaseKrw"));
+        var detail = await (await Manager.GetAsync("/api/v1/pools/p8")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("P1M", 5000L), (detail.GetProperty("newLeases").Text("minimumLength"), detail.GetProperty("newLeases").Long("krwPerGpuHour")));
+
+        await PatchAsync(new { minimumLength = "PT5H" }, HttpStatusCode.BadRequest);
+        await PatchAsync(new { open = false });
+        var closed = await (await Manager.GetAsync("/api/v1/stages/st/plan/capacity")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(closed.Items("extraLeases"));
+        Assert.Equal(["ta", "tb"], closed.Items("teamsWithoutCapacity").Select(t => t.GetString()!).Order());
+    }
+
+    [Fact]
     public async Task APreview_CommittedWithItsETag_GivesEveryTeamItsEntitlement_WithoutOverCommitting()
     {
         await SetUpAsync(300);

@@ -180,6 +180,23 @@ public sealed class Validator
         return CheckInstant(parsed.Value, field);
     }
 
+    /// <summary>An optional minimum length of a new lease line (NewLeaseTerms.MinimumRule).</summary>
+    public Period? OptionalLeaseMinimum(string? text, string field)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Core.Planning.NewLeaseTerms.TryParseMinimum(text, out var minimum))
+        {
+            return minimum;
+        }
+
+        Add(field, $"must be {Core.Planning.NewLeaseTerms.MinimumRule}.");
+        return null;
+    }
+
     public void Ordered(Instant start, Instant end, string endField)
     {
         if (end <= start)
