@@ -84,14 +84,7 @@ public sealed class CheapestExtraLeaseTests
 
             var best = Exhaustive(problem);
             var found = share.ExtraLeases.Aggregate(Int128.Zero, (sum, l) => sum + ((Int128)l.GpuSeconds * l.KrwPerGpuHour));
-            var rulesHold = share.ExtraLeases.All(l =>
-            {
-                var pool = problem.Pools.Single(p => p.PoolId == l.PoolId);
-                return pool.NewLeases is { } terms && l.KrwPerGpuHour == terms.KrwPerGpuHour
-                    && l.Span.Start.InZone(Seoul).TimeOfDay == LocalTime.Midnight && l.Span.End.InZone(Seoul).TimeOfDay == LocalTime.Midnight
-                    && l.Span.End >= l.Span.Start.InZone(Seoul).Date.Plus(terms.MinimumLength).AtStartOfDayInZone(Seoul).ToInstant()
-                    && l.Gpus > 0 && l.Span.Start >= problem.From;
-            });
+            var rulesHold = share.ExtraLeases.All(l => FollowsTheRules(problem, l));
 
             // The certificate is never dearer than any combination searched; when its own lines are among the searched
             // combinations (at most two units per line shape), nothing searched is cheaper either: it costs the same.
@@ -100,6 +93,37 @@ public sealed class CheapestExtraLeaseTests
             var ok = rulesHold && found > 0 && (best is null ? !searchable : found <= best.Value && (!searchable || found == best.Value));
             return ok.Label($"found {found}, exhaustive {best}; {Describe(problem, share)}");
         });
+
+    /// <summary>The heuristic for programmes too large for the solver: its lines follow every rule, close the gap, and cost no less.</summary>
+    [FsCheck.Xunit.Property(MaxTest = 60)]
+    public Property TheHeuristicsLines_FollowTheRules_CloseTheGap_AndCostNoLessThanTheCheapest() =>
+        Prop.ForAll(SmallProblems(), problem =>
+        {
+            var share = EqualSharePlanner.Analyse(problem);
+            if (share.Feasible || share.ParticipationsWithoutCapacity.Count > 0)
+            {
+                return true.ToProperty();
+            }
+
+            var (lines, unreachable, proven) = CheapestExtraLease.Find(problem, EqualSharePlanner.Demands(problem, problem.EntitlementMilliEghSeconds), maximumFlowVariables: 0);
+            var extended = problem with
+            {
+                Pools = [.. problem.Pools.Select(p => p with { Leases = [.. p.Leases, .. lines.Where(l => l.PoolId == p.PoolId).Select(l => new LeaseLine(l.Gpus, l.Span, 0))] })],
+            };
+            Int128 Cost(IEnumerable<ExtraLease> set) => set.Aggregate(Int128.Zero, (sum, l) => sum + ((Int128)l.GpuSeconds * l.KrwPerGpuHour));
+            var ok = !proven && unreachable.Count == 0 && lines.All(l => FollowsTheRules(problem, l)) && EqualSharePlanner.Reaches(extended)
+                && Cost(lines) >= Cost(share.ExtraLeases);
+            return ok.Label($"heuristic {Cost(lines)}, cheapest {Cost(share.ExtraLeases)}; {Describe(problem, share)}");
+        });
+
+    private static bool FollowsTheRules(PlanningProblem problem, ExtraLease l)
+    {
+        var pool = problem.Pools.Single(p => p.PoolId == l.PoolId);
+        return pool.NewLeases is { } terms && l.KrwPerGpuHour == terms.KrwPerGpuHour
+            && l.Span.Start.InZone(Seoul).TimeOfDay == LocalTime.Midnight && l.Span.End.InZone(Seoul).TimeOfDay == LocalTime.Midnight
+            && l.Span.End >= l.Span.Start.InZone(Seoul).Date.Plus(terms.MinimumLength).AtStartOfDayInZone(Seoul).ToInstant()
+            && l.Gpus > 0 && l.Span.Start >= problem.From;
+    }
 
     private static string Describe(PlanningProblem problem, EqualShare share) =>
         string.Join("; ", problem.Pools.Select(p => $"pool {p.PoolId} {p.GpuModel} leases [{string.Join(", ", p.Leases.Select(l => $"{l.Gpus}@{l.KrwPerGpuHour} {l.Span}"))}] terms {p.NewLeases}"))

@@ -13,8 +13,8 @@ namespace NationalAiEval.Core.Planning;
 /// and the units that start that day; a unit that starts must still be there until the minimum length has passed
 /// (the "minimum up time" constraints of unit commitment, exact for identical units: ending the oldest units first
 /// turns any feasible profile into lines of at least the minimum length). The participations' equivalent GPU-time flows
-/// through the cells (pool x timeline segment cut at day boundaries) as in the equal-share network, each cell holding its
-/// free capacity plus the extra units of its day. The cost is the extra GPU-seconds times the stated rate, minimised
+/// through the cells (pool x timeline segment) as in the equal-share network, each cell holding its free capacity plus
+/// the extra units of the days it overlaps. The cost is the extra GPU-seconds times the stated rate, minimised
 /// to optimality (gap 0).
 /// </para>
 /// </summary>
@@ -22,15 +22,20 @@ internal static class CheapestExtraLease
 {
     /// <summary>
     /// How long the solver may search. Stages of the programme's size are solved to optimality well within it; should one
-    /// not be, the best lines found so far are returned, marked as not proven cheapest, so no request waits on it.
+    /// not be, the best lines found so far are returned (or, if none, the flow heuristic's), marked as not proven
+    /// cheapest, so no request waits on it.
     /// </summary>
-    public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>The largest programme (participation x pool x segment flows) given to the solver; larger ones go to the heuristic.</summary>
+    public const int MaximumFlowVariables = 20_000;
 
     /// <summary>
     /// The lines, or when no lease on open pools can close the shortfall, none and the participations no open pool can
     /// serve (api-docs/DEFINITIONS.md#planner: "teams without capacity").
     /// </summary>
-    public static (List<ExtraLease> Leases, List<long> Unreachable, bool Proven) Find(PlanningProblem problem, long[] demands)
+    public static (List<ExtraLease> Leases, List<long> Unreachable, bool Proven) Find(
+        PlanningProblem problem, long[] demands, int maximumFlowVariables = MaximumFlowVariables)
     {
         var zone = problem.TimeZone;
         var baseTimeline = PlanningTimeline.Build(problem);
@@ -38,7 +43,9 @@ internal static class CheapestExtraLease
         var firstDay = NextMidnight(problem.From, zone);
         var longest = problem.Pools.Where(p => p.NewLeases is not null).Select(p => p.NewLeases!.MinimumLength).ToList();
         var days = DayBoundaries(firstDay, horizonEnd, longest, zone);
-        var timeline = PlanningTimeline.Build(problem, days);
+        // Within a segment of the timeline every pool's free GPUs and weight and every participation's access are
+        // constant, so a segment is one cell however many days it spans: the days' extra units add to its capacity.
+        var timeline = PlanningTimeline.Build(problem, [firstDay]);
 
         if (demands.All(d => d == 0))
         {
@@ -53,14 +60,29 @@ internal static class CheapestExtraLease
             .Select(p => p.ParticipationId)
             .ToList();
 
+        // Past this many flow variables SCIP does not prove (or even find) the optimum within its time; the flow
+        // heuristic's lines are valid and checked, but not proven cheapest (README, Performance).
+        var flows = Enumerable.Range(0, problem.Pools.Count).Sum(k => Enumerable.Range(0, timeline.Segments.Length)
+            .Sum(s => problem.Participations.Count(p => timeline.PerMille[k, s] > 0 && timeline.Allows(p, k, s))));
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            // A solver's tolerance could accept a flow a hair short of a demand: the result is checked exactly, and if
-            // it falls short, solved again asking one unit more of everyone.
-            var (lines, proven) = Solve(problem, timeline, days, demands.Select(d => d == 0 ? 0 : d + attempt).ToArray());
+            // A solver's tolerance, or capacity floored per day here and per line there, could leave a flow a hair short
+            // of a demand: the result is checked exactly, and if it falls short, solved again asking a little more.
+            var margin = attempt * (long)(timeline.Segments.Length + days.Count);
+            var asked = demands.Select(d => d == 0 ? 0 : d + margin).ToArray();
+            var (lines, proven) = flows <= maximumFlowVariables ? Solve(problem, timeline, days, asked) : (null, false);
+            if (lines is null && proven)
+            {
+                return ([], outOfReach, true);
+            }
+
             if (lines is null)
             {
-                return ([], proven ? outOfReach : [], proven);
+                lines = outOfReach.Count > 0 ? null : RoundedUpExtraLease.Find(problem, timeline, days, asked, firstDay);
+                if (lines is null)
+                {
+                    return ([], outOfReach, false);
+                }
             }
 
             var extended = problem with
@@ -131,7 +153,6 @@ internal static class CheapestExtraLease
             }
         }
 
-        var dayOf = timeline.Segments.Select(s => DayIndex(days, s.Start)).ToArray();
         var supplied = Enumerable.Range(0, problem.Participations.Count).Select(_ => solver.MakeConstraint(0, double.PositiveInfinity)).ToArray();
         for (var k = 0; k < problem.Pools.Count; k++)
         {
@@ -143,12 +164,16 @@ internal static class CheapestExtraLease
                     continue;
                 }
 
-                // Free capacity plus the day's extra units, both floored to milli-EGH as the exact network does.
+                // Free capacity plus each overlapping day's extra units, floored to milli-EGH as the exact network does.
                 var cell = solver.MakeConstraint(double.NegativeInfinity, timeline.CapacityMilliEgh(k, s));
-                var d = dayOf[s];
-                if (d >= 0 && d < dayCount && extra[k, d] is { } e)
+                var segment = timeline.Segments[s];
+                for (var d = Math.Max(0, DayIndex(days, segment.Start)); d < dayCount && days[d] < segment.End; d++)
                 {
-                    cell.SetCoefficient(e, -(double)(unit * timeline.Seconds(s) * timeline.PerMille[k, s] / 3600));
+                    var overlap = (long)((days[d + 1] < segment.End ? days[d + 1] : segment.End) - (days[d] > segment.Start ? days[d] : segment.Start)).TotalSeconds;
+                    if (extra[k, d] is { } e && overlap > 0)
+                    {
+                        cell.SetCoefficient(e, -(double)(unit * overlap * timeline.PerMille[k, s] / 3600));
+                    }
                 }
 
                 for (var p = 0; p < problem.Participations.Count; p++)
@@ -185,29 +210,39 @@ internal static class CheapestExtraLease
         var lines = new List<ExtraLease>();
         for (var k = 0; k < problem.Pools.Count; k++)
         {
-            if (problem.Pools[k].NewLeases is not { } terms || dayCount <= 0)
+            if (problem.Pools[k].NewLeases is null || dayCount <= 0)
             {
                 continue;
             }
 
-            var unit = problem.WholeNodes ? problem.Pools[k].GpusPerNode : 1;
             var profile = Enumerable.Range(0, dayCount).Select(d => (long)Math.Round(extra[k, d]!.SolutionValue())).ToArray();
-            lines.AddRange(Lines(profile, days).Select(l =>
-            {
-                var gpus = l.Units * unit;
-                var gpuSeconds = gpus * (long)(l.Span.End - l.Span.Start).TotalSeconds;
-                return new ExtraLease(problem.Pools[k].PoolId, gpus, l.Span, gpuSeconds, LeasePricing.Krw((Int128)gpuSeconds * terms.KrwPerGpuHour), terms.KrwPerGpuHour);
-            }));
+            lines.AddRange(Priced(problem, k, Lines(profile, days)));
         }
 
         return (lines, status == Solver.ResultStatus.OPTIMAL);
     }
 
+    /// <summary>Lines of units on a pool as extra lease lines in GPUs, priced at the pool's stated rate, won rounded once per line.</summary>
+    internal static IEnumerable<ExtraLease> Priced(PlanningProblem problem, int pool, IEnumerable<(long Units, Interval Span)> lines)
+    {
+        var terms = problem.Pools[pool].NewLeases!;
+        var unit = problem.WholeNodes ? problem.Pools[pool].GpusPerNode : 1;
+        return lines.Select(l =>
+        {
+            var gpus = l.Units * unit;
+            var gpuSeconds = gpus * (long)(l.Span.End - l.Span.Start).TotalSeconds;
+            return new ExtraLease(problem.Pools[pool].PoolId, gpus, l.Span, gpuSeconds, LeasePricing.Krw((Int128)gpuSeconds * terms.KrwPerGpuHour), terms.KrwPerGpuHour);
+        });
+    }
+
+    internal static IEnumerable<(long Units, Interval Span)> Lines(long[] profile, IReadOnlyList<Instant> days) =>
+        LineDays(profile).Select(l => (l.Units, new Interval(days[l.Start], days[l.End])));
+
     /// <summary>
-    /// A profile of units in force per day as lease lines: units start when the profile rises and the oldest end first
-    /// when it falls, which keeps every line at least the minimum length whenever the profile allows it.
+    /// A profile of units in force per day as lease lines (day indices): units start when the profile rises and the
+    /// oldest end first when it falls, which keeps every line at least the minimum length whenever the profile allows it.
     /// </summary>
-    internal static IEnumerable<(long Units, Interval Span)> Lines(long[] profile, IReadOnlyList<Instant> days)
+    internal static IEnumerable<(long Units, int Start, int End)> LineDays(long[] profile)
     {
         var open = new List<(int Start, long Units)>();
         var closed = new List<(int Start, int End, long Units)>();
@@ -240,7 +275,7 @@ internal static class CheapestExtraLease
         }
 
         return closed.GroupBy(c => (c.Start, c.End)).OrderBy(g => g.Key.Start).ThenBy(g => g.Key.End)
-            .Select(g => (g.Sum(c => c.Units), new Interval(days[g.Key.Start], days[g.Key.End])));
+            .Select(g => (g.Sum(c => c.Units), g.Key.Start, g.Key.End));
     }
 
     /// <summary>Whether a new line on the pool could add capacity during the segment (open pool, after the first day boundary).</summary>
@@ -261,20 +296,20 @@ internal static class CheapestExtraLease
         return days;
     }
 
-    private static Instant MinimumEnd(Instant start, Period minimum, DateTimeZone zone)
+    internal static Instant MinimumEnd(Instant start, Period minimum, DateTimeZone zone)
     {
         var date = start.InZone(zone).Date;
         return NextMidnight(zone.AtStartOfDay(date.Plus(minimum)).ToInstant(), zone);
     }
 
     /// <summary>The day an instant falls in (-1 before the first boundary).</summary>
-    private static int DayIndex(List<Instant> days, Instant at)
+    internal static int DayIndex(List<Instant> days, Instant at)
     {
         var i = days.BinarySearch(at);
         return i >= 0 ? i : ~i - 1;
     }
 
-    private static int FirstBoundaryAtOrAfter(List<Instant> days, Instant at)
+    internal static int FirstBoundaryAtOrAfter(List<Instant> days, Instant at)
     {
         var i = days.BinarySearch(at);
         return i >= 0 ? i : ~i;

@@ -77,7 +77,7 @@ public static class EqualSharePlanner
     }
 
     /// <summary>What each participation still needs to reach <paramref name="share"/>, in milli-EGH (rounded up).</summary>
-    private static long[] Demands(PlanningProblem problem, long share) =>
+    internal static long[] Demands(PlanningProblem problem, long share) =>
         problem.Participations
             .Select(p => Math.Max(0, (share - p.ReceivedMilliEghSeconds + MilliEghSecondsPerUnit - 1) / MilliEghSecondsPerUnit))
             .ToArray();
