@@ -25,7 +25,7 @@ internal static class CheapestExtraLease
     /// not be, the best lines found so far are returned (or, if none, the flow heuristic's), marked as not proven
     /// cheapest, so no request waits on it.
     /// </summary>
-    public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(4);
 
     /// <summary>The largest programme (participation x pool x segment flows) given to the solver; larger ones go to the heuristic.</summary>
     public const int MaximumFlowVariables = 20_000;
@@ -70,19 +70,20 @@ internal static class CheapestExtraLease
             // of a demand: the result is checked exactly, and if it falls short, solved again asking a little more.
             var margin = attempt * (long)(timeline.Segments.Length + days.Count);
             var asked = demands.Select(d => d == 0 ? 0 : d + margin).ToArray();
-            var (lines, proven) = flows <= maximumFlowVariables ? Solve(problem, timeline, days, asked) : (null, false);
-            if (lines is null && proven)
+
+            // The heuristic's lines first: they start the solver from a good solution, and stand if it finds no better.
+            var heuristic = outOfReach.Count > 0 ? null : RoundedUpExtraLease.Find(problem, timeline, days, asked, firstDay);
+            var (solved, proven) = flows <= maximumFlowVariables ? Solve(problem, timeline, days, asked, heuristic) : (null, false);
+            if (solved is null && proven)
             {
                 return ([], outOfReach, true);
             }
 
+            var lines = solved is not null && (heuristic is null || Cost(solved) <= Cost(heuristic)) ? solved : heuristic;
+            proven &= ReferenceEquals(lines, solved);
             if (lines is null)
             {
-                lines = outOfReach.Count > 0 ? null : RoundedUpExtraLease.Find(problem, timeline, days, asked, firstDay);
-                if (lines is null)
-                {
-                    return ([], outOfReach, false);
-                }
+                return ([], outOfReach, false);
             }
 
             var extended = problem with
@@ -102,11 +103,13 @@ internal static class CheapestExtraLease
     }
 
     /// <summary>The lines (null when there are none: infeasible, or nothing found in time), and whether they are proven cheapest.</summary>
-    private static (List<ExtraLease>? Lines, bool Proven) Solve(PlanningProblem problem, PlanningTimeline timeline, List<Instant> days, long[] demands)
+    private static (List<ExtraLease>? Lines, bool Proven) Solve(
+        PlanningProblem problem, PlanningTimeline timeline, List<Instant> days, long[] demands, List<ExtraLease>? hint)
     {
         using var solver = Solver.CreateSolver("SCIP") ?? throw new InvalidOperationException("OR-Tools was built without SCIP.");
         var dayCount = days.Count - 1;
         var extra = new Variable?[problem.Pools.Count, Math.Max(0, dayCount)];
+        var starts = new Variable?[problem.Pools.Count, Math.Max(0, dayCount)];
         var objective = solver.Objective();
         objective.SetMinimization();
         for (var k = 0; k < problem.Pools.Count; k++)
@@ -118,19 +121,22 @@ internal static class CheapestExtraLease
             }
 
             var unit = problem.WholeNodes ? pool.GpusPerNode : 1;
-            var starts = new Variable[dayCount];
+
+            // No more units than would carry every demand on one day of this pool at its lowest weight: a bound, not a rule.
+            var lowest = Math.Max(1, Enumerable.Range(0, timeline.Segments.Length).Select(s => timeline.PerMille[k, s]).Where(w => w > 0).DefaultIfEmpty(1).Min());
+            var upper = Math.Ceiling(demands.Sum() / (double)(unit * 86_400L * lowest / 3600)) + 1;
             for (var d = 0; d < dayCount; d++)
             {
-                var e = solver.MakeIntVar(0, double.PositiveInfinity, $"e_{k}_{d}");
+                var e = solver.MakeIntVar(0, upper, $"e_{k}_{d}");
                 extra[k, d] = e;
-                starts[d] = solver.MakeIntVar(0, double.PositiveInfinity, $"s_{k}_{d}");
+                starts[k, d] = solver.MakeIntVar(0, upper, $"s_{k}_{d}");
                 var seconds = (days[d + 1] - days[d]).TotalSeconds;
                 objective.SetCoefficient(e, unit * seconds * terms.KrwPerGpuHour / 3600.0);
 
                 // Units in force grow only by units that start.
                 var growth = solver.MakeConstraint(double.NegativeInfinity, 0);
                 growth.SetCoefficient(e, 1);
-                growth.SetCoefficient(starts[d], -1);
+                growth.SetCoefficient(starts[k, d], -1);
                 if (d > 0)
                 {
                     growth.SetCoefficient(extra[k, d - 1], -1);
@@ -147,7 +153,7 @@ internal static class CheapestExtraLease
                 {
                     if (minimumEnd[started] > d)
                     {
-                        held.SetCoefficient(starts[started], -1);
+                        held.SetCoefficient(starts[k, started], -1);
                     }
                 }
             }
@@ -165,14 +171,14 @@ internal static class CheapestExtraLease
                 }
 
                 // Free capacity plus each overlapping day's extra units, floored to milli-EGH as the exact network does.
-                var cell = solver.MakeConstraint(double.NegativeInfinity, timeline.CapacityMilliEgh(k, s));
+                var cell = solver.MakeConstraint(double.NegativeInfinity, timeline.CapacityMilliEgh(k, s) / FlowScale);
                 var segment = timeline.Segments[s];
                 for (var d = Math.Max(0, DayIndex(days, segment.Start)); d < dayCount && days[d] < segment.End; d++)
                 {
                     var overlap = (long)((days[d + 1] < segment.End ? days[d + 1] : segment.End) - (days[d] > segment.Start ? days[d] : segment.Start)).TotalSeconds;
                     if (extra[k, d] is { } e && overlap > 0)
                     {
-                        cell.SetCoefficient(e, -(double)(unit * overlap * timeline.PerMille[k, s] / 3600));
+                        cell.SetCoefficient(e, -(double)(unit * overlap * timeline.PerMille[k, s] / 3600) / FlowScale);
                     }
                 }
 
@@ -190,7 +196,41 @@ internal static class CheapestExtraLease
 
         for (var p = 0; p < demands.Length; p++)
         {
-            supplied[p].SetLb(demands[p]);
+            supplied[p].SetLb(demands[p] / FlowScale);
+        }
+
+        if (hint is not null && dayCount > 0)
+        {
+            // A start: the units each line of the hint holds per day, and the units it starts with.
+            var hinted = new List<Variable>();
+            var values = new List<double>();
+            for (var k = 0; k < problem.Pools.Count; k++)
+            {
+                if (problem.Pools[k].NewLeases is null)
+                {
+                    continue;
+                }
+
+                var unit = problem.WholeNodes ? problem.Pools[k].GpusPerNode : 1;
+                var profile = new long[dayCount];
+                foreach (var line in hint.Where(l => l.PoolId == problem.Pools[k].PoolId))
+                {
+                    for (var d = DayIndex(days, line.Span.Start); d < dayCount && days[d] < line.Span.End; d++)
+                    {
+                        profile[d] += line.Gpus / unit;
+                    }
+                }
+
+                for (var d = 0; d < dayCount; d++)
+                {
+                    hinted.Add(extra[k, d]!);
+                    values.Add(profile[d]);
+                    hinted.Add(starts[k, d]!);
+                    values.Add(Math.Max(0, profile[d] - (d > 0 ? profile[d - 1] : 0)));
+                }
+            }
+
+            solver.SetHint([.. hinted], [.. values]);
         }
 
         var parameters = new MPSolverParameters();
@@ -221,6 +261,11 @@ internal static class CheapestExtraLease
 
         return (lines, status == Solver.ResultStatus.OPTIMAL);
     }
+
+    /// <summary>Flows and capacities are given to the solver in B200-GPU-days (24,000 milli-EGH), near the units' own scale.</summary>
+    private const double FlowScale = 24_000;
+
+    private static Int128 Cost(List<ExtraLease> lines) => lines.Aggregate(Int128.Zero, (sum, l) => sum + ((Int128)l.GpuSeconds * l.KrwPerGpuHour));
 
     /// <summary>Lines of units on a pool as extra lease lines in GPUs, priced at the pool's stated rate, won rounded once per line.</summary>
     internal static IEnumerable<ExtraLease> Priced(PlanningProblem problem, int pool, IEnumerable<(long Units, Interval Span)> lines)
