@@ -83,7 +83,7 @@ public sealed class CheapestExtraLeaseTests
             }
 
             var best = Exhaustive(problem);
-            var found = share.ExtraLeases.Aggregate(Int128.Zero, (sum, l) => sum + ((Int128)l.GpuSeconds * l.KrwPerGpuHour));
+            var found = CheapestExtraLease.Cost(share.ExtraLeases);
             var rulesHold = share.ExtraLeases.All(l => FollowsTheRules(problem, l));
 
             // The certificate is never dearer than any combination searched; when its own lines are among the searched
@@ -106,14 +106,11 @@ public sealed class CheapestExtraLeaseTests
             }
 
             var (lines, unreachable, proven) = CheapestExtraLease.Find(problem, EqualSharePlanner.Demands(problem, problem.EntitlementMilliEghSeconds), maximumFlowVariables: 0);
-            var extended = problem with
-            {
-                Pools = [.. problem.Pools.Select(p => p with { Leases = [.. p.Leases, .. lines.Where(l => l.PoolId == p.PoolId).Select(l => new LeaseLine(l.Gpus, l.Span, 0))] })],
-            };
-            Int128 Cost(IEnumerable<ExtraLease> set) => set.Aggregate(Int128.Zero, (sum, l) => sum + ((Int128)l.GpuSeconds * l.KrwPerGpuHour));
-            var ok = !proven && unreachable.Count == 0 && lines.All(l => FollowsTheRules(problem, l)) && EqualSharePlanner.Reaches(extended)
-                && Cost(lines) >= Cost(share.ExtraLeases);
-            return ok.Label($"heuristic {Cost(lines)}, cheapest {Cost(share.ExtraLeases)}; {Describe(problem, share)}");
+            var cost = CheapestExtraLease.Cost(lines);
+            var cheapest = CheapestExtraLease.Cost(share.ExtraLeases);
+            var ok = !proven && unreachable.Count == 0 && lines.All(l => FollowsTheRules(problem, l)) && EqualSharePlanner.Reaches(problem.WithExtraLeases(lines))
+                && cost >= cheapest;
+            return ok.Label($"heuristic {cost}, cheapest {cheapest}; {Describe(problem, share)}");
         });
 
     private static bool FollowsTheRules(PlanningProblem problem, ExtraLease l)

@@ -153,13 +153,7 @@ public sealed class PlannerTests
                 return true;
             }
 
-            var extended = problem with
-            {
-                Pools = problem.Pools.Select(p => p with
-                {
-                    Leases = [.. p.Leases, .. share.ExtraLeases.Where(l => l.PoolId == p.PoolId).Select(l => new LeaseLine(l.Gpus, l.Span, l.KrwPerGpuHour))],
-                }).ToList(),
-            };
+            var extended = problem.WithExtraLeases(share.ExtraLeases);
             return share.Bottlenecks.Count > 0 && EqualSharePlanner.Analyse(extended).Feasible;
         });
 

@@ -37,20 +37,20 @@ internal static class CheapestExtraLease
     public static (List<ExtraLease> Leases, List<long> Unreachable, bool Proven) Find(
         PlanningProblem problem, long[] demands, int maximumFlowVariables = MaximumFlowVariables)
     {
-        var zone = problem.TimeZone;
-        var baseTimeline = PlanningTimeline.Build(problem);
-        var horizonEnd = baseTimeline.Segments.Length == 0 ? problem.From : baseTimeline.Segments[^1].End;
-        var firstDay = NextMidnight(problem.From, zone);
-        var longest = problem.Pools.Where(p => p.NewLeases is not null).Select(p => p.NewLeases!.MinimumLength).ToList();
-        var days = DayBoundaries(firstDay, horizonEnd, longest, zone);
-        // Within a segment of the timeline every pool's free GPUs and weight and every participation's access are
-        // constant, so a segment is one cell however many days it spans: the days' extra units add to its capacity.
-        var timeline = PlanningTimeline.Build(problem, [firstDay]);
-
         if (demands.All(d => d == 0))
         {
             return ([], [], true);
         }
+
+        // Within a segment of the timeline every pool's free GPUs and weight and every participation's access are
+        // constant, so a segment is one cell however many days it spans: the days' extra units add to its capacity.
+        // Cutting it at the first midnight (no line starts before) leaves its end, the horizon's, where it was.
+        var zone = problem.TimeZone;
+        var firstDay = NextMidnight(problem.From, zone);
+        var timeline = PlanningTimeline.Build(problem, [firstDay]);
+        var horizonEnd = timeline.Segments.Length == 0 ? problem.From : timeline.Segments[^1].End;
+        var minimums = problem.Pools.Where(p => p.NewLeases is not null).Select(p => p.NewLeases!.MinimumLength).ToList();
+        var days = DayBoundaries(firstDay, horizonEnd, minimums, zone);
 
         // With no open pool in a participation's reach, no lease can help it; were every short participation in reach
         // of one, the programme below would always be feasible (extra units are unbounded).
@@ -86,14 +86,7 @@ internal static class CheapestExtraLease
                 return ([], outOfReach, false);
             }
 
-            var extended = problem with
-            {
-                Pools = [.. problem.Pools.Select(p => p with
-                {
-                    Leases = [.. p.Leases, .. lines.Where(l => l.PoolId == p.PoolId).Select(l => new Capacity.LeaseLine(l.Gpus, l.Span, p.NewLeases!.KrwPerGpuHour))],
-                })],
-            };
-            if (EqualSharePlanner.Reaches(extended))
+            if (EqualSharePlanner.Reaches(problem.WithExtraLeases(lines)))
             {
                 return (lines, [], proven);
             }
@@ -120,7 +113,7 @@ internal static class CheapestExtraLease
                 continue;
             }
 
-            var unit = problem.WholeNodes ? pool.GpusPerNode : 1;
+            var unit = problem.UnitOf(pool);
 
             // No more units than would carry every demand on one day of this pool at its lowest weight: a bound, not a rule.
             var lowest = Math.Max(1, Enumerable.Range(0, timeline.Segments.Length).Select(s => timeline.PerMille[k, s]).Where(w => w > 0).DefaultIfEmpty(1).Min());
@@ -162,7 +155,7 @@ internal static class CheapestExtraLease
         var supplied = Enumerable.Range(0, problem.Participations.Count).Select(_ => solver.MakeConstraint(0, double.PositiveInfinity)).ToArray();
         for (var k = 0; k < problem.Pools.Count; k++)
         {
-            var unit = problem.WholeNodes ? problem.Pools[k].GpusPerNode : 1;
+            var unit = problem.UnitOf(problem.Pools[k]);
             for (var s = 0; s < timeline.Segments.Length; s++)
             {
                 if (timeline.PerMille[k, s] == 0)
@@ -173,7 +166,7 @@ internal static class CheapestExtraLease
                 // Free capacity plus each overlapping day's extra units, floored to milli-EGH as the exact network does.
                 var cell = solver.MakeConstraint(double.NegativeInfinity, timeline.CapacityMilliEgh(k, s) / FlowScale);
                 var segment = timeline.Segments[s];
-                for (var d = Math.Max(0, DayIndex(days, segment.Start)); d < dayCount && days[d] < segment.End; d++)
+                foreach (var d in DaysOverlapping(days, segment))
                 {
                     var overlap = (long)((days[d + 1] < segment.End ? days[d + 1] : segment.End) - (days[d] > segment.Start ? days[d] : segment.Start)).TotalSeconds;
                     if (extra[k, d] is { } e && overlap > 0)
@@ -211,11 +204,11 @@ internal static class CheapestExtraLease
                     continue;
                 }
 
-                var unit = problem.WholeNodes ? problem.Pools[k].GpusPerNode : 1;
+                var unit = problem.UnitOf(problem.Pools[k]);
                 var profile = new long[dayCount];
                 foreach (var line in hint.Where(l => l.PoolId == problem.Pools[k].PoolId))
                 {
-                    for (var d = DayIndex(days, line.Span.Start); d < dayCount && days[d] < line.Span.End; d++)
+                    foreach (var d in DaysOverlapping(days, line.Span))
                     {
                         profile[d] += line.Gpus / unit;
                     }
@@ -265,13 +258,14 @@ internal static class CheapestExtraLease
     /// <summary>Flows and capacities are given to the solver in B200-GPU-days (24,000 milli-EGH), near the units' own scale.</summary>
     private const double FlowScale = 24_000;
 
-    private static Int128 Cost(List<ExtraLease> lines) => lines.Aggregate(Int128.Zero, (sum, l) => sum + ((Int128)l.GpuSeconds * l.KrwPerGpuHour));
+    /// <summary>What lines cost in all, exactly (GPU-seconds x KRW per GPU-hour).</summary>
+    internal static Int128 Cost(IEnumerable<ExtraLease> lines) => lines.Aggregate(Int128.Zero, (sum, l) => sum + ((Int128)l.GpuSeconds * l.KrwPerGpuHour));
 
     /// <summary>Lines of units on a pool as extra lease lines in GPUs, priced at the pool's stated rate, won rounded once per line.</summary>
     internal static IEnumerable<ExtraLease> Priced(PlanningProblem problem, int pool, IEnumerable<(long Units, Interval Span)> lines)
     {
         var terms = problem.Pools[pool].NewLeases!;
-        var unit = problem.WholeNodes ? problem.Pools[pool].GpusPerNode : 1;
+        var unit = problem.UnitOf(problem.Pools[pool]);
         return lines.Select(l =>
         {
             var gpus = l.Units * unit;
@@ -345,6 +339,15 @@ internal static class CheapestExtraLease
     {
         var date = start.InZone(zone).Date;
         return NextMidnight(zone.AtStartOfDay(date.Plus(minimum)).ToInstant(), zone);
+    }
+
+    /// <summary>The days (indices into <paramref name="days"/>' boundaries) that a span overlaps.</summary>
+    internal static IEnumerable<int> DaysOverlapping(List<Instant> days, Interval span)
+    {
+        for (var d = Math.Max(0, DayIndex(days, span.Start)); d < days.Count - 1 && days[d] < span.End; d++)
+        {
+            yield return d;
+        }
     }
 
     /// <summary>The day an instant falls in (-1 before the first boundary).</summary>

@@ -60,4 +60,21 @@ public sealed record PlanningProblem(
     WeightSchedule Weights, bool WholeNodes = false, DateTimeZone? Zone = null)
 {
     public DateTimeZone TimeZone => Zone ?? DateTimeZone.Utc;
+
+    /// <summary>The GPUs a pool is allocated and leased in: a whole node when the plan is in nodes, else one GPU.</summary>
+    public long UnitOf(PlanPool pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        return WholeNodes ? pool.GpusPerNode : 1;
+    }
+
+    /// <summary>The problem as if the pools also leased <paramref name="lines"/> (a certificate's, to check it closes the gap).</summary>
+    public PlanningProblem WithExtraLeases(IEnumerable<ExtraLease> lines)
+    {
+        var byPool = lines.ToLookup(l => l.PoolId);
+        return this with
+        {
+            Pools = [.. Pools.Select(p => p with { Leases = [.. p.Leases, .. byPool[p.PoolId].Select(l => new LeaseLine(l.Gpus, l.Span, l.KrwPerGpuHour))] })],
+        };
+    }
 }

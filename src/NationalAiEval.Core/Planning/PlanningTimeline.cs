@@ -21,7 +21,7 @@ internal sealed class PlanningTimeline
         for (var k = 0; k < pools; k++)
         {
             var pool = problem.Pools[k];
-            var unit = problem.WholeNodes ? pool.GpusPerNode : 1;
+            var unit = problem.UnitOf(pool);
             for (var s = 0; s < segments.Length; s++)
             {
                 var free = FreeAt(pool, segments[s].Start);

@@ -67,7 +67,7 @@ internal static class RoundedUpExtraLease
                 continue;
             }
 
-            var unit = problem.WholeNodes ? problem.Pools[k].GpusPerNode : 1;
+            var unit = problem.UnitOf(problem.Pools[k]);
             var profile = new long[dayCount];
             for (var s = 0; s < timeline.Segments.Length; s++)
             {
@@ -80,7 +80,7 @@ internal static class RoundedUpExtraLease
                 var perUnitSecond = timeline.PerMille[k, s] * unit;
                 var units = CeilDiv(CeilDiv(extra * 3600, perUnitSecond), timeline.Seconds(s));
                 var segment = timeline.Segments[s];
-                for (var d = Math.Max(0, CheapestExtraLease.DayIndex(days, segment.Start)); d < dayCount && days[d] < segment.End; d++)
+                foreach (var d in CheapestExtraLease.DaysOverlapping(days, segment))
                 {
                     profile[d] = Math.Max(profile[d], units);
                 }

@@ -19,7 +19,7 @@ internal static class WrapAround
         var planned = new long[problem.Participations.Count];
         for (var k = 0; k < problem.Pools.Count; k++)
         {
-            var unit = problem.WholeNodes ? problem.Pools[k].GpusPerNode : 1;
+            var unit = problem.UnitOf(problem.Pools[k]);
             for (var s = 0; s < timeline.Segments.Length; s++)
             {
                 var perMille = timeline.PerMille[k, s];
