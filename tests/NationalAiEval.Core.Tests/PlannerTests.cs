@@ -115,7 +115,8 @@ public sealed class PlannerTests
 
         Assert.NotEmpty(plan.Allocations);
         Assert.All(plan.Allocations, a => Assert.Equal(0, a.Gpus % 8));
-        Assert.All(plan.Shares, s => Assert.InRange(s.TotalMilliEghSeconds, Egh(24 * 333) - Egh(1), Egh(24 * 333)));
+        // 333 GPU-days in whole nodes over whole days: the next multiple of a node-day, 336, for each.
+        Assert.All(plan.Shares, s => Assert.Equal(Egh(24 * 336), s.TotalMilliEghSeconds));
     }
 
     [Fact]
@@ -132,15 +133,24 @@ public sealed class PlannerTests
     }
 
     /// <summary>Random leases, windows, joins, eligibility and exclusions: every plan must hold to all the rules.</summary>
-    [FsCheck.Xunit.Property(MaxTest = 200)]
+    [FsCheck.Xunit.Property(MaxTest = 80)]
     public Property EveryPlan_RespectsCapacityWindowsAndEquality() =>
         Prop.ForAll(Problems(), problem =>
         {
             var plan = EqualSharePlanner.Plan(problem);
-            return CapacityHolds(problem, plan) && RulesHold(problem, plan)
-                && plan.Shares.All(s => Math.Abs(s.TotalMilliEghSeconds - plan.TargetMilliEghSeconds) <= Egh(1))
-                && (!problem.WholeNodes || plan.Allocations.All(a => a.Gpus % problem.Pools.Single(p => p.PoolId == a.PoolId).GpusPerNode == 0));
+            var reachable = Math.Min(problem.EntitlementMilliEghSeconds, plan.Capacity.MaxEqualShareMilliEghSeconds);
+            var unitDay = Egh((problem.WholeNodes ? 8 : 1) * 24);
+            return CapacityHolds(problem, plan).Label("capacity")
+                .And(RulesHold(problem, plan).Label("windows, eligibility, exclusions"))
+                .And(plan.Allocations.All(a => OnADay(problem, a.Span.Start) && OnADay(problem, a.Span.End)).Label("changes on day boundaries"))
+                .And(plan.Shares.All(s => s.TotalMilliEghSeconds >= plan.TargetMilliEghSeconds && s.TotalMilliEghSeconds < plan.TargetMilliEghSeconds + unitDay)
+                    .Label($"every share at the target {plan.TargetMilliEghSeconds} and less than a unit-day over: {string.Join(", ", plan.Shares.Select(s => s.TotalMilliEghSeconds))}"))
+                .And((plan.TargetMilliEghSeconds <= reachable && plan.TargetMilliEghSeconds > reachable - (unitDay * problem.Participations.Count))
+                    .Label($"target {plan.TargetMilliEghSeconds} within whole unit-days of the reachable {reachable}"))
+                .And((!problem.WholeNodes || plan.Allocations.All(a => a.Gpus % problem.Pools.Single(p => p.PoolId == a.PoolId).GpusPerNode == 0)).Label("whole nodes"));
         });
+
+    private static bool OnADay(PlanningProblem problem, Instant at) => at == problem.From || (at - T0).BclCompatibleTicks % Duration.FromDays(1).BclCompatibleTicks == 0;
 
     /// <summary>When the share is short, the certificate names bottlenecks, and leasing what it says makes the entitlement reachable.</summary>
     [FsCheck.Xunit.Property(MaxTest = 200)]

@@ -31,12 +31,15 @@ public sealed class PlanningInputs
 
     private static readonly Sql AllAllocations = Sql.Portable(AllocationRow.Select + " ORDER BY a.id");
 
+    private static readonly Sql AllAccounts = Sql.Portable("SELECT pool_id, team_id FROM scheduler_account ORDER BY pool_id, team_id");
+
     private static readonly Sql AllWeights = Sql.Portable("SELECT gpu_model, effective_unix, per_mille FROM equivalence_weight ORDER BY gpu_model, effective_unix");
 
     private PlanningInputs(
         StageRow stage, List<ParticipationRow> participations, ILookup<long, ExcludedPoolRow> excluded, List<PoolRow> pools, List<LeaseRow> leases,
-        List<AllocationRow> allocations, WeightSchedule weights, string fingerprint)
+        List<AllocationRow> allocations, ILookup<long, long> accountPoolsByTeam, WeightSchedule weights, string fingerprint)
     {
+        AccountPoolsByTeam = accountPoolsByTeam;
         Stage = stage;
         Participations = participations;
         Excluded = excluded;
@@ -61,6 +64,9 @@ public sealed class PlanningInputs
 
     public WeightSchedule Weights { get; }
 
+    /// <summary>The pools where each team (by id) has a scheduler account.</summary>
+    public ILookup<long, long> AccountPoolsByTeam { get; }
+
     public string Fingerprint { get; }
 
     public static async Task<PlanningInputs> LoadAsync(DbSession session, string stageCode, CancellationToken cancellationToken)
@@ -75,6 +81,7 @@ public sealed class PlanningInputs
         var leases = (await session.QueryAsync<LeaseRow>(AllLeases, cancellationToken: cancellationToken)).ToList();
         var allocations = (await session.QueryAsync<AllocationRow>(AllAllocations, cancellationToken: cancellationToken)).ToList();
         var weightRows = (await session.QueryAsync<WeightRow>(AllWeights, cancellationToken: cancellationToken)).ToList();
+        var accounts = (await session.QueryAsync<AccountRow>(AllAccounts, cancellationToken: cancellationToken)).ToList();
         var weights = await WeightStore.LoadScheduleAsync(session, cancellationToken);
 
         var text = new StringBuilder();
@@ -99,23 +106,32 @@ public sealed class PlanningInputs
             text.Append(CultureInfo.InvariantCulture, $"allocation {a.Id} {a.ParticipationId} {a.PoolId} {a.Gpus} {a.StartUnix} {a.EndUnix} {a.Version}\n");
         }
 
+        foreach (var a in accounts)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"account {a.PoolId} {a.TeamId}\n");
+        }
+
         foreach (var w in weightRows)
         {
             text.Append(CultureInfo.InvariantCulture, $"weight {w.GpuModel} {w.EffectiveUnix} {w.PerMille}\n");
         }
 
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
-        return new PlanningInputs(stage, participations, excluded, pools, leases, allocations, weights, fingerprint);
+        return new PlanningInputs(stage, participations, excluded, pools, leases, allocations,
+            accounts.Select(a => (a.TeamId, a.PoolId)).Distinct().ToLookup(a => a.TeamId, a => a.PoolId), weights, fingerprint);
     }
 
     /// <summary>
     /// The problem from <paramref name="from"/> on. Active participations are planned: their allocations before
-    /// <paramref name="from"/> count as received, later ones are re-planned. Everything else on the pools (other stages,
-    /// ended participations up to their end) is locked. A what-if adds joins, eliminations and lease lines.
+    /// <paramref name="from"/> count as received, later ones are re-planned, and what runs just before it is where the
+    /// plan keeps them. Everything else on the pools (other stages, ended participations up to their end) is locked. A
+    /// team goes only on pools where it has a scheduler account, unless <see cref="PlanOptions.AnyPool"/> or it has none
+    /// anywhere (a team without accounts is not kept from any pool). A what-if adds joins, eliminations and lease lines.
     /// </summary>
     public (PlanningProblem Problem, Dictionary<long, string> Teams, HashSet<long> Hypothetical) Problem(
-        Instant from, bool wholeNodes, WhatIfRequest? whatIf, Period defaultMinimum)
+        Instant from, PlanOptions options, WhatIfRequest? whatIf, Period defaultMinimum)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var fromUnix = Unix.Seconds(from);
         var eliminated = (whatIf?.Eliminations ?? []).ToDictionary(e => e.Team!, e => Unix.Seconds(e.EffectiveAt!.Value), StringComparer.Ordinal);
         var planned = Participations
@@ -141,7 +157,8 @@ public sealed class PlanningInputs
 
         var participations = planned.Select(p => new PlanParticipation(
             p.Id, p.TeamCode, Unix.Interval(p.WindowStartUnix, p.WindowEndUnix), p.EligibleUnix is { } e ? Unix.Instant(e) : null,
-            Excluded[p.Id].Select(x => x.PoolId).ToHashSet(), Received(p.Id, fromUnix))).ToList();
+            Excluded[p.Id].Select(x => x.PoolId).ToHashSet(), Received(p.Id, fromUnix), Running(p.Id, fromUnix),
+            options.AnyPool || !AccountPoolsByTeam[p.TeamId].Any() ? null : AccountPoolsByTeam[p.TeamId].ToHashSet())).ToList();
 
         var nextId = -1L;
         foreach (var join in whatIf?.Joins ?? [])
@@ -155,7 +172,8 @@ public sealed class PlanningInputs
                 (join.ExcludedPools ?? []).Select(code => Pools.Single(pool => pool.Code == code).Id).ToHashSet(), 0));
         }
 
-        return (new PlanningProblem(from, Stage.EntitlementMilliEghS, pools, participations, Weights, wholeNodes, Stage.Zone), teams, hypothetical);
+        return (new PlanningProblem(from, Stage.EntitlementMilliEghS, pools, participations, Weights, options.WholeNodes, Stage.Zone, options.Granularity),
+            teams, hypothetical);
     }
 
     /// <summary>
@@ -180,6 +198,12 @@ public sealed class PlanningInputs
     public long Received(long participationId, long fromUnix) =>
         Allocations.Where(a => a.ParticipationId == participationId && a.StartUnix < fromUnix)
             .Sum(a => Weights.EquivalentMilliEghSeconds(a.GpuModel, a.Gpus, Unix.Interval(a.StartUnix, Math.Min(a.EndUnix, fromUnix))));
+
+    /// <summary>GPUs per pool the participation's allocations hold just before the planning start: where a plan keeps it.</summary>
+    private Dictionary<long, long> Running(long participationId, long fromUnix) =>
+        Allocations.Where(a => a.ParticipationId == participationId && a.StartUnix < fromUnix && a.EndUnix >= fromUnix)
+            .GroupBy(a => a.PoolId)
+            .ToDictionary(g => g.Key, g => g.Sum(a => a.Gpus));
 
     /// <summary>Checks a what-if against the stage: names that exist, dates inside the stage, pools that exist.</summary>
     public void Validate(WhatIfRequest? whatIf, Validator v)
@@ -256,6 +280,12 @@ public sealed class PlanningInputs
     {
         var end = thisStage ? Math.Min(allocation.EndUnix, eliminatedAt) : allocation.EndUnix;
         return end > allocation.StartUnix ? new AllocationSpan(allocation.Gpus, Unix.Interval(allocation.StartUnix, end)) : null;
+    }
+
+    private sealed class AccountRow
+    {
+        public long PoolId { get; init; }
+        public long TeamId { get; init; }
     }
 
     private sealed class WeightRow

@@ -11,6 +11,7 @@ using NationalAiEval.Core.Planning;
 using NationalAiEval.Core.Units;
 using NationalAiEval.Core.Usage;
 using NodaTime;
+using NodaTime.Text;
 
 namespace NationalAiEval.Api.Planning;
 
@@ -44,8 +45,9 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
     {
         await using var session = await db.ReadAsync(cancellationToken);
         var inputs = await PlanningInputs.LoadAsync(session, stageCode, cancellationToken);
-        var from = Start(null);
-        var (problem, teams, _) = inputs.Problem(from, false, null, programme.MinimumNewLease);
+        var options = new PlanOptions(false, programme.PlanGranularity, false);
+        var from = Start(null, options, inputs);
+        var (problem, teams, _) = inputs.Problem(from, options, null, programme.MinimumNewLease);
         return Analysis(inputs, problem, teams, EqualSharePlanner.Analyse(problem));
     }
 
@@ -61,16 +63,18 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
 
         var v = new Validator();
         inputs.Validate(request.WhatIf, v);
+        var granularity = v.OptionalPlanGranularity(request.Granularity, "granularity") ?? programme.PlanGranularity;
         v.ThrowIfInvalid();
 
-        var from = Start(request.WhatIf?.AsOf);
-        var wholeNodes = request.WholeNodes ?? false;
+        var options = new PlanOptions(request.WholeNodes ?? false, granularity, request.AnyPool ?? false);
+        var wholeNodes = options.WholeNodes;
+        var from = Start(request.WhatIf?.AsOf, options, inputs);
         var hypothetical = request.WhatIf is not null;
-        var (problem, teams, joined) = inputs.Problem(from, wholeNodes, request.WhatIf, programme.MinimumNewLease);
+        var (problem, teams, joined) = inputs.Problem(from, options, request.WhatIf, programme.MinimumNewLease);
         var plan = await Task.Run(() => EqualSharePlanner.Plan(problem), cancellationToken);
 
         var id = Guid.NewGuid().ToString("N");
-        var view = View(id, inputs, problem, teams, joined, plan, hypothetical);
+        var view = View(id, inputs, problem, teams, joined, plan, hypothetical, options);
         await using var write = await db.WriteAsync(cancellationToken);
         await write.ExecuteAsync(InsertPreview, new
         {
@@ -178,18 +182,12 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
 
     public static string ETag(string fingerprint) => $"\"{fingerprint}\"";
 
-    /// <summary>The next whole UTC hour, or a what-if's instant: allocations before it are kept as they are.</summary>
-    private Instant Start(Instant? asOf)
-    {
-        if (asOf is { } given)
-        {
-            return given;
-        }
-
-        var now = Unix.Seconds(clock.GetCurrentInstant());
-        var hour = HourlyBuckets.HourOf(now);
-        return Unix.Instant(hour == now ? now : hour + HourlyBuckets.HourSeconds);
-    }
+    /// <summary>
+    /// The first plan step boundary (a day's start in the stage's zone, unless another granularity is asked) at or after
+    /// now, or a what-if's instant: allocations before it are kept as they are, so a plan changes nothing mid-step.
+    /// </summary>
+    private Instant Start(Instant? asOf, PlanOptions options, PlanningInputs inputs) =>
+        PlanSteps.AtOrAfter(options.Granularity, inputs.Stage.Zone, asOf ?? Unix.Instant(Unix.Seconds(clock.GetCurrentInstant())));
 
     private static CapacityAnalysis Analysis(PlanningInputs inputs, PlanningProblem problem, Dictionary<long, string> teams, EqualShare share)
     {
@@ -209,8 +207,10 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
     }
 
     private static PlanView View(
-        string id, PlanningInputs inputs, PlanningProblem problem, Dictionary<long, string> teams, HashSet<long> joined, Plan plan, bool hypothetical)
+        string id, PlanningInputs inputs, PlanningProblem problem, Dictionary<long, string> teams, HashSet<long> joined, Plan plan, bool hypothetical,
+        PlanOptions options)
     {
+        var moves = PlanMoves.Of(problem, plan.Allocations).ToLookup(m => m.ParticipationId);
         var pools = inputs.Pools.ToDictionary(p => p.Id);
         var allocations = plan.Allocations.Select(a => new PlannedAllocationView(
             teams[a.ParticipationId], pools[a.PoolId].Code, pools[a.PoolId].GpuModel, a.Gpus, a.Span.Start, a.Span.End,
@@ -220,22 +220,30 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
         {
             var share = plan.Shares.Single(s => s.ParticipationId == p.ParticipationId);
             var own = plan.Allocations.Where(a => a.ParticipationId == p.ParticipationId).ToList();
+            var why = moves[p.ParticipationId].Select(m => new PlanMoveView(m.At, pools[m.ToPoolId].Code, [.. m.FromPoolIds.Select(k => pools[k].Code)],
+                MoveReasons.Code(m.Reason))).ToList();
             return new PlannedParticipation(teams[p.ParticipationId], joined.Contains(p.ParticipationId), p.Window.Start, p.Window.End,
                 GpuTime.ToEquivalentGpuHours(share.ReceivedMilliEghSeconds), GpuTime.ToEquivalentGpuHours(share.PlannedMilliEghSeconds),
-                GpuTime.ToEquivalentGpuHours(share.TotalMilliEghSeconds), own.Count, GpuCountChanges(own));
+                GpuTime.ToEquivalentGpuHours(share.TotalMilliEghSeconds), own.Count, GpuCountChanges(p, own),
+                [.. problem.Pools.Where(k => p.RunningOn(k.PoolId) > 0).Select(k => new RunningView(k.Code, p.RunningOn(k.PoolId)))],
+                p.AccountPoolIds?.Select(k => pools[k].Code).Order(StringComparer.Ordinal).ToList(), why.Count, why);
         }).ToList();
         var unallocated = plan.Unallocated.Select(u => new UnallocatedView(pools[u.PoolId].Code, GpuTime.ToGpuHours(u.GpuSeconds), u.Krw)).ToList();
-        return new PlanView(id, inputs.Stage.Code, problem.From, hypothetical, problem.WholeNodes, Analysis(inputs, problem, teams, plan.Capacity),
-            GpuTime.ToEquivalentGpuHours(plan.TargetMilliEghSeconds), participations, allocations, unallocated,
-            GpuTime.ToGpuHours(plan.Unallocated.Sum(u => u.GpuSeconds)), plan.Unallocated.Sum(u => u.Krw));
+        return new PlanView(id, inputs.Stage.Code, problem.From, hypothetical, problem.WholeNodes, PeriodPattern.NormalizingIso.Format(options.Granularity),
+            options.AnyPool, Analysis(inputs, problem, teams, plan.Capacity), GpuTime.ToEquivalentGpuHours(plan.TargetMilliEghSeconds), participations, allocations,
+            unallocated, GpuTime.ToGpuHours(plan.Unallocated.Sum(u => u.GpuSeconds)), plan.Unallocated.Sum(u => u.Krw),
+            participations.Sum(p => p.Moves), participations.Sum(p => p.GpuCountChanges), plan.ProvenOptimal);
     }
 
-    /// <summary>How often a team's total GPU count (all pools together) changes over its plan, counting its start and end.</summary>
-    private static int GpuCountChanges(List<PlannedAllocation> allocations)
+    /// <summary>
+    /// How often a team's total GPU count (all pools together) changes over its plan: at each start and end of its
+    /// allocations where the total differs from just before (at the plan's start, from what it runs now).
+    /// </summary>
+    private static int GpuCountChanges(PlanParticipation participation, List<PlannedAllocation> allocations)
     {
         var points = allocations.SelectMany(a => new[] { a.Span.Start, a.Span.End }).Distinct().Order().ToList();
         var changes = 0;
-        long previous = 0;
+        var previous = participation.RunningGpus?.Values.Sum() ?? 0;
         foreach (var point in points)
         {
             var gpus = allocations.Where(a => a.Span.Contains(point)).Sum(a => a.Gpus);

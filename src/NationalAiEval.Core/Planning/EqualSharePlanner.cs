@@ -10,8 +10,8 @@ namespace NationalAiEval.Core.Planning;
 /// GPU-time (in milli-EGH) from the (pool, segment) cells its window, eligibility and exclusions allow; a cell holds
 /// its free GPUs times its hours times its weight. OR-Tools solves it: the largest equal share by bisection over
 /// max-flow feasibility, the bottlenecks from the minimum cut at the entitlement, the plan itself by min-cost flow, and
-/// the cheapest extra lease lines a provider could sign by <see cref="CheapestExtraLease"/>. Whole GPUs (or nodes) come from <see cref="WrapAround"/>, which is exact, so no
-/// integer programme is needed.
+/// the cheapest extra lease lines a provider could sign by <see cref="CheapestExtraLease"/>. The plan itself, in whole GPUs (or
+/// nodes) on step boundaries, comes from <see cref="PracticalPlanner"/>.
 /// </summary>
 public static class EqualSharePlanner
 {
@@ -19,17 +19,29 @@ public static class EqualSharePlanner
 
     public static EqualShare Analyse(PlanningProblem problem) => Analyse(PlanningTimeline.Build(problem));
 
-    public static Plan Plan(PlanningProblem problem)
+    /// <summary>How long each of the plan's solver rounds may take before its best answer so far is used.</summary>
+    public static readonly TimeSpan PlanRoundLimit = TimeSpan.FromSeconds(2);
+
+    public static Plan Plan(PlanningProblem problem) => Plan(problem, PlanRoundLimit);
+
+    /// <summary>A plan a manager can run (<see cref="PracticalPlanner"/>), changing only on the problem's step boundaries.</summary>
+    public static Plan Plan(PlanningProblem problem, TimeSpan roundLimit)
     {
-        var timeline = PlanningTimeline.Build(problem);
+        ArgumentNullException.ThrowIfNull(problem);
+        var end = PlanningTimeline.End(problem);
+        Instant[] steps = [.. new[] { problem.From }.Concat(PlanSteps.Between(problem.Step, problem.TimeZone, problem.From, end)).Append(end).Distinct()];
+        var timeline = PlanningTimeline.Build(problem, steps);
         var share = Analyse(timeline);
         var target = Math.Min(problem.EntitlementMilliEghSeconds, share.MaxEqualShareMilliEghSeconds);
-        var flows = PlanFlows(timeline, target);
-        var (allocations, planned) = WrapAround.Allocate(timeline, flows);
+        var needs = problem.Participations.Select(p => Math.Max(0, target - p.ReceivedMilliEghSeconds)).ToArray();
+        var practical = PracticalPlanner.Plan(timeline, steps, needs, roundLimit);
+        var models = problem.Pools.ToDictionary(p => p.PoolId, p => p.GpuModel);
         var shares = problem.Participations
-            .Select((p, i) => new PlannedShare(p.ParticipationId, p.ReceivedMilliEghSeconds, planned[i]))
+            .Select(p => new PlannedShare(p.ParticipationId, p.ReceivedMilliEghSeconds, practical.Allocations.Where(a => a.ParticipationId == p.ParticipationId)
+                .Sum(a => problem.Weights.EquivalentMilliEghSeconds(models[a.PoolId], a.Gpus, a.Span))))
             .ToList();
-        return new Plan(share, target, allocations, shares, Unallocated(timeline, allocations));
+        return new Plan(share, target - practical.ShortMilliEghSeconds, practical.Allocations, shares, Unallocated(timeline, practical.Allocations),
+            practical.ProvenOptimal);
     }
 
     private static EqualShare Analyse(PlanningTimeline timeline)
@@ -83,65 +95,10 @@ public static class EqualSharePlanner
             .ToArray();
 
     /// <summary>
-    /// The plan's flows: every participation gets exactly its demand; among all such flows, the one that uses the most
-    /// valuable leased capacity (priced at the top of the cell's lease stack, the line idle capacity is priced at first), so the least money is left idle, and
-    /// among equals the earliest cells, so teams that started first use capacity a late team cannot use yet.
-    /// </summary>
-    private static long[,,] PlanFlows(PlanningTimeline timeline, long target)
-    {
-        var problem = timeline.Problem;
-        var demands = Demands(problem, target);
-        var total = demands.Sum();
-        var cells = Cells(timeline);
-        var segments = timeline.Segments.Length;
-        var value = cells.ToDictionary(c => c, c => timeline.Stack(c.Pool, c.Segment).DearestPrice * 1000 / timeline.PerMille[c.Pool, c.Segment]);
-        var maxValue = value.Values.DefaultIfEmpty(0).Max();
-
-        // Value must outweigh the time preference; both together must not overflow 64-bit costs.
-        var timeWeight = (decimal)maxValue * (segments + 1) * Math.Max(1, total) < 4e18m ? segments + 1L : 0L;
-        using var flow = new MinCostFlow();
-        var arcs = new List<(int P, int K, int S, int Arc)>();
-        for (var p = 0; p < problem.Participations.Count; p++)
-        {
-            flow.AddArcWithCapacityAndUnitCost(Source, ParticipationNode(p), demands[p], 0);
-            foreach (var (k, s) in cells.Where(c => timeline.Allows(problem.Participations[p], c.Pool, c.Segment)))
-            {
-                var arc = flow.AddArcWithCapacityAndUnitCost(ParticipationNode(p), CellNode(timeline, k, s), timeline.CapacityMilliEgh(k, s), timeWeight == 0 ? 0 : s);
-                arcs.Add((p, k, s, arc));
-            }
-        }
-
-        foreach (var (k, s) in cells)
-        {
-            flow.AddArcWithCapacityAndUnitCost(CellNode(timeline, k, s), Sink, timeline.CapacityMilliEgh(k, s), -value[(k, s)] * Math.Max(1, timeWeight));
-        }
-
-        flow.SetNodeSupply(Source, total);
-        flow.SetNodeSupply(Sink, -total);
-        var flows = new long[problem.Participations.Count, problem.Pools.Count, segments];
-        if (total == 0)
-        {
-            return flows;
-        }
-
-        if (flow.Solve() != MinCostFlow.Status.OPTIMAL)
-        {
-            throw new InvalidOperationException("The equal share was feasible but the plan's flow is not: the network is inconsistent.");
-        }
-
-        foreach (var (p, k, s, arc) in arcs)
-        {
-            flows[p, k, s] = flow.Flow(arc);
-        }
-
-        return flows;
-    }
-
-    /// <summary>
     /// What the plan leaves unallocated per pool from its start, priced exactly as the waste report prices idle
     /// unallocated capacity (<see cref="IdleHours.Unallocated"/>, api-docs/DEFINITIONS.md#lease-pricing).
     /// </summary>
-    private static List<UnallocatedCapacity> Unallocated(PlanningTimeline timeline, IReadOnlyList<PlannedAllocation> allocations)
+    internal static List<UnallocatedCapacity> Unallocated(PlanningTimeline timeline, IReadOnlyList<PlannedAllocation> allocations)
     {
         var problem = timeline.Problem;
         var from = problem.From.ToUnixTimeSeconds();

@@ -46,20 +46,34 @@ public sealed record NewLeaseTerms(long KrwPerGpuHour, Period MinimumLength)
 /// <summary>
 /// A participation that is owed the entitlement: its window, the first instant it may receive GPUs, the pools it may
 /// not use, and what its allocations before the planning start already gave it (locked, milli-EGH-seconds).
+/// <see cref="RunningGpus"/> is what it runs on just before the start, per pool id (a plan keeps it there where it can);
+/// <see cref="AccountPoolIds"/> the pools where it has a scheduler account, the only ones a plan puts it on (null: any pool).
 /// </summary>
 public sealed record PlanParticipation(
-    long ParticipationId, string Team, Interval Window, Instant? EligibleFrom, IReadOnlySet<long> ExcludedPoolIds, long ReceivedMilliEghSeconds);
+    long ParticipationId, string Team, Interval Window, Instant? EligibleFrom, IReadOnlySet<long> ExcludedPoolIds, long ReceivedMilliEghSeconds,
+    IReadOnlyDictionary<long, long>? RunningGpus = null, IReadOnlySet<long>? AccountPoolIds = null)
+{
+    /// <summary>GPUs the participation runs on the pool just before the planning start.</summary>
+    public long RunningOn(long poolId) => RunningGpus?.GetValueOrDefault(poolId) ?? 0;
+
+    /// <summary>Whether a plan may put the participation on the pool: not excluded, and with a scheduler account there when that is required.</summary>
+    public bool MayRunOn(long poolId) => !ExcludedPoolIds.Contains(poolId) && (AccountPoolIds is null || AccountPoolIds.Contains(poolId));
+}
 
 /// <summary>
 /// Everything the planner needs. Allocations of the planned participations from <see cref="From"/> on are re-planned;
 /// everything before it is locked. <see cref="WholeNodes"/> makes every allocation a whole number of nodes.
-/// <see cref="Zone"/> is the programme's: new lease lines start and end on its day boundaries (UTC when not given).
+/// <see cref="Zone"/> is the programme's: new lease lines start and end on its day boundaries (UTC when not given), and
+/// a plan changes allocations only on the boundaries of <see cref="Granularity"/> there (whole days when not given).
 /// </summary>
 public sealed record PlanningProblem(
     Instant From, long EntitlementMilliEghSeconds, IReadOnlyList<PlanPool> Pools, IReadOnlyList<PlanParticipation> Participations,
-    WeightSchedule Weights, bool WholeNodes = false, DateTimeZone? Zone = null)
+    WeightSchedule Weights, bool WholeNodes = false, DateTimeZone? Zone = null, Period? Granularity = null)
 {
     public DateTimeZone TimeZone => Zone ?? DateTimeZone.Utc;
+
+    /// <summary>The steps a plan changes on (<see cref="PlanSteps"/>).</summary>
+    public Period Step => Granularity ?? Period.FromDays(1);
 
     /// <summary>The GPUs a pool is allocated and leased in: a whole node when the plan is in nodes, else one GPU.</summary>
     public long UnitOf(PlanPool pool)

@@ -43,9 +43,10 @@ public sealed record PlannedShare(long ParticipationId, long ReceivedMilliEghSec
 }
 
 /// <summary>
-/// A plan: allocations that give every participation the entitlement (or, when the leases cannot, the largest equal
-/// share), the capacity left unallocated per pool, and the equal-share analysis behind it.
+/// A plan: allocations that give every participation the target (the entitlement, or, when the leases or whole steps
+/// cannot give it, the largest equal share), the capacity left unallocated per pool, and the equal-share analysis
+/// behind it. <see cref="ProvenOptimal"/>: the solver proved every round of the plan's objective optimal in its time.
 /// </summary>
 public sealed record Plan(
     EqualShare Capacity, long TargetMilliEghSeconds, IReadOnlyList<PlannedAllocation> Allocations, IReadOnlyList<PlannedShare> Shares,
-    IReadOnlyList<UnallocatedCapacity> Unallocated);
+    IReadOnlyList<UnallocatedCapacity> Unallocated, bool ProvenOptimal = true);

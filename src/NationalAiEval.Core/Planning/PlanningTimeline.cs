@@ -44,11 +44,7 @@ internal sealed class PlanningTimeline
     public static PlanningTimeline Build(PlanningProblem problem, IEnumerable<Instant>? extraPoints = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        var end = problem.Participations.Select(p => p.Window.End)
-            .Concat(problem.Pools.SelectMany(p => p.Leases).Select(l => l.Span.End))
-            .Where(i => i > problem.From)
-            .DefaultIfEmpty(problem.From)
-            .Max();
+        var end = End(problem);
         var points = new SortedSet<Instant> { problem.From, end };
         foreach (var pool in problem.Pools)
         {
@@ -79,6 +75,14 @@ internal sealed class PlanningTimeline
         var segments = inside.Zip(inside.Skip(1), (a, b) => new Interval(a, b)).ToArray();
         return new PlanningTimeline(problem, segments);
     }
+
+    /// <summary>Where planning ends: the last window or lease end after the start.</summary>
+    public static Instant End(PlanningProblem problem) =>
+        problem.Participations.Select(p => p.Window.End)
+            .Concat(problem.Pools.SelectMany(p => p.Leases).Select(l => l.Span.End))
+            .Where(i => i > problem.From)
+            .DefaultIfEmpty(problem.From)
+            .Max();
 
     public long Seconds(int segment) => (long)(Segments[segment].End - Segments[segment].Start).TotalSeconds;
 

@@ -45,20 +45,21 @@ public abstract class PlanningTests(DatabaseKind kind) : ApiTest(kind)
         var capacity = await (await Manager.GetAsync("/api/v1/stages/st/plan/capacity")).ExpectAsync(HttpStatusCode.OK);
 
         Assert.True(capacity.GetProperty("feasible").GetBoolean());
-        Assert.Equal("2026-02-01T00:00:00Z", capacity.Text("from"));
+        // Now is 09:00 in Seoul: plans start at the next day boundary in the stage's zone, Seoul's midnight.
+        Assert.Equal("2026-02-01T15:00:00Z", capacity.Text("from"));
         Assert.Empty(capacity.Items("extraLeases"));
     }
 
     [Fact]
     public async Task Capacity_WhenShort_NamesTheBottleneck_AndTheLeaseThatClosesIt_AndLeasingItCloses()
     {
-        // From 2026-02-01 to the window's end (2026-04-25T15:00Z) p8 gives 8 x 83.625 days: two teams cannot get 500 each.
+        // From the next Seoul midnight (2026-02-01T15:00Z) to the window's end (2026-04-25T15:00Z) p8 gives 8 x 83 days: two teams cannot get 500 each.
         await SetUpAsync(500);
 
         var short_ = await (await Manager.GetAsync("/api/v1/stages/st/plan/capacity")).ExpectAsync(HttpStatusCode.OK);
 
         Assert.False(short_.GetProperty("feasible").GetBoolean());
-        Assert.Equal(8m * 24 * 83.625m / 2, short_.Decimal("maxEqualShareGpuHours"));
+        Assert.Equal(8m * 24 * 83 / 2, short_.Decimal("maxEqualShareGpuHours"));
         var bottleneck = Assert.Single(short_.Items("bottlenecks"));
         Assert.Equal(("p8", 8L, 8L, "full"), (bottleneck.Text("pool"), bottleneck.Long("freeGpus"), bottleneck.Long("leasedGpus"), bottleneck.Text("state")));
         Assert.NotEmpty(short_.Items("extraLeases"));
@@ -254,12 +255,57 @@ public abstract class PlanningTests(DatabaseKind kind) : ApiTest(kind)
         Assert.All(plan.Items("allocations"), a => Assert.Equal(0, a.Long("gpus") % 8));
     }
 
+    /// <summary>
+    /// ta runs on q8, whose lease ends on 2026-02-11 (Seoul), and has scheduler accounts on q8 and p8; tb runs on p8 and
+    /// has an account only there. The plan keeps each where it runs, moves ta to p8 only when q8 leases nothing more, says
+    /// so, and changes allocations only at Seoul midnights (or every six hours when asked).
+    /// </summary>
+    [Fact]
+    public async Task APlan_KeepsTeamsWhereTheyRun_OnTheirSchedulerAccounts_OnDayBoundaries_AndSaysWhyItMovesThem()
+    {
+        await SetUpAsync(300);
+        await Programme.PoolAsync("q8", to: "2026-02-10T15:00:00Z");
+        foreach (var (pool, account, team) in new[] { ("q8", "ta-q", "ta"), ("p8", "ta-p", "ta"), ("p8", "tb-p", "tb") })
+        {
+            await (await Manager.PutJsonAsync($"/api/v1/pools/{pool}/accounts/{account}", new { team })).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        await (await Programme.AllocateAsync("st", "ta", "q8", 8, "2026-01-15T15:00:00Z", "2026-02-10T15:00:00Z")).ExpectAsync(HttpStatusCode.Created);
+        await (await Programme.AllocateAsync("st", "tb", "p8", 8, "2026-01-15T15:00:00Z", "2026-03-01T00:00:00Z")).ExpectAsync(HttpStatusCode.Created);
+
+        var plan = await (await PreviewAsync()).ExpectAsync(HttpStatusCode.OK);
+
+        var seoul = DateTimeZoneProviders.Tzdb["Asia/Seoul"];
+        static Instant At(string text) => NodaTime.Text.InstantPattern.ExtendedIso.Parse(text).Value;
+        Assert.Equal(("P1D", false, true), (plan.Text("granularity"), plan.GetProperty("anyPool").GetBoolean(), plan.GetProperty("provenOptimal").GetBoolean()));
+        Assert.All(plan.Items("allocations").SelectMany(a => new[] { a.Text("start"), a.Text("end") }), t => Assert.Equal(LocalTime.Midnight, At(t).InZone(seoul).TimeOfDay));
+        Assert.All(plan.Items("allocations").Where(a => a.Text("team") == "tb"), a => Assert.Equal("p8", a.Text("pool")));
+        var ta = plan.Items("participations").Single(p => p.Text("team") == "ta");
+        var tb = plan.Items("participations").Single(p => p.Text("team") == "tb");
+        Assert.Equal(["p8", "q8"], ta.Items("accountPools").Select(p => p.GetString()!));
+        Assert.Equal(("q8", 8L), (Assert.Single(ta.Items("runningNow")).Text("pool"), ta.Items("runningNow")[0].Long("gpus")));
+        Assert.Equal((1L, 0L), (ta.Long("moves"), tb.Long("moves")));
+        var why = Assert.Single(ta.Items("why"));
+        Assert.Equal(("p8", "not-leased"), (why.Text("to"), why.Text("reason")));
+        Assert.True(At(why.Text("at")) >= At("2026-02-10T15:00:00Z"), $"ta left q8 at {why.Text("at")}, before its lease ended");
+        Assert.Equal(["q8"], why.Items("from").Select(p => p.GetString()!));
+        Assert.Contains(plan.Items("allocations"), a => a.Text("team") == "ta" && a.Text("pool") == "q8" && a.Text("start") == "2026-02-01T15:00:00Z");
+        Assert.All(plan.Items("participations"), p => Assert.True(p.Decimal("totalGpuHours") >= 300m * 24));
+
+        var sixHourly = await (await PreviewAsync(new { granularity = "PT6H", anyPool = true })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("PT6H", true), (sixHourly.Text("granularity"), sixHourly.GetProperty("anyPool").GetBoolean()));
+        Assert.All(sixHourly.Items("participations"), p => Assert.Equal(JsonValueKind.Null, p.GetProperty("accountPools").ValueKind));
+        Assert.All(sixHourly.Items("allocations").SelectMany(a => new[] { a.Text("start"), a.Text("end") }), t =>
+            Assert.Equal((0, 0), (At(t).InZone(seoul).Hour % 6, At(t).InZone(seoul).Minute)));
+    }
+
     [Theory]
     [InlineData("{\"whatIf\":{\"joins\":[{\"team\":\"ta\",\"joinDate\":\"2026-03-01\"}]}}", "whatIf.joins[0].team")]
     [InlineData("{\"whatIf\":{\"joins\":[{\"team\":\"new-team\",\"joinDate\":\"2025-03-01\"}]}}", "whatIf.joins[0].joinDate")]
     [InlineData("{\"whatIf\":{\"leases\":[{\"pool\":\"nowhere\",\"gpus\":8,\"start\":\"2026-02-01T00:00:00Z\",\"end\":\"2026-03-01T00:00:00Z\",\"krwPerGpuHour\":1}]}}", "whatIf.leases[0].pool")]
     [InlineData("{\"whatIf\":{\"eliminations\":[{\"team\":\"nobody\",\"effectiveAt\":\"2026-03-01T00:00:00Z\"}]}}", "whatIf.eliminations[0].team")]
     [InlineData("{\"wholeNodes\":\"yes\"}", "wholeNodes")]
+    [InlineData("{\"granularity\":\"PT5H\"}", "granularity")]
     public async Task ABadWhatIf_Is400NamingTheField(string body, string field)
     {
         await SetUpAsync(300);

@@ -197,6 +197,23 @@ public sealed class Validator
         return null;
     }
 
+    /// <summary>An optional plan granularity (PlanSteps.Rule).</summary>
+    public Period? OptionalPlanGranularity(string? text, string field)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Core.Planning.PlanSteps.TryParse(text, out var granularity))
+        {
+            return granularity;
+        }
+
+        Add(field, $"must be {Core.Planning.PlanSteps.Rule}.");
+        return null;
+    }
+
     public void Ordered(Instant start, Instant end, string endField)
     {
         if (end <= start)

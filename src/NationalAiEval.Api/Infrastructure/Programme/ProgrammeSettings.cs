@@ -7,10 +7,13 @@ namespace NationalAiEval.Api.Infrastructure.Programme;
 /// Programme-wide settings. The programme's zone reads weights' effective dates and is the default zone of new
 /// stages (Asia/Seoul unless configured; api-docs/DEFINITIONS.md#months-and-hours). <see cref="MinimumNewLease"/> is
 /// the shortest lease line the planner proposes on a pool that states no minimum of its own (one month unless
-/// configured as <c>Programme:MinimumNewLease</c>).
+/// configured as <c>Programme:MinimumNewLease</c>). <see cref="PlanGranularity"/> is where plans may change allocations
+/// unless a preview asks for another (whole days unless configured as <c>Programme:PlanGranularity</c>, <see cref="PlanSteps"/>).
 /// </summary>
-public sealed record ProgrammeSettings(DateTimeZone TimeZone, Period MinimumNewLease)
+public sealed record ProgrammeSettings(DateTimeZone TimeZone, Period MinimumNewLease, Period? Granularity = null)
 {
+    public Period PlanGranularity => Granularity ?? Period.FromDays(1);
+
     public static ProgrammeSettings FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -23,6 +26,12 @@ public sealed record ProgrammeSettings(DateTimeZone TimeZone, Period MinimumNewL
             throw new InvalidOperationException($"Programme:MinimumNewLease '{minimumText}' must be {NewLeaseTerms.MinimumRule}.");
         }
 
-        return new ProgrammeSettings(zone, minimum);
+        var granularityText = configuration["Programme:PlanGranularity"] ?? "P1D";
+        if (!PlanSteps.TryParse(granularityText, out var granularity))
+        {
+            throw new InvalidOperationException($"Programme:PlanGranularity '{granularityText}' must be {PlanSteps.Rule}.");
+        }
+
+        return new ProgrammeSettings(zone, minimum, granularity);
     }
 }
