@@ -20,7 +20,7 @@ public static class EqualSharePlanner
     public static EqualShare Analyse(PlanningProblem problem) => Analyse(PlanningTimeline.Build(problem));
 
     /// <summary>How long each of the plan's solver rounds may take before its best answer so far is used.</summary>
-    public static readonly TimeSpan PlanRoundLimit = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan PlanRoundLimit = TimeSpan.FromSeconds(1);
 
     public static Plan Plan(PlanningProblem problem) => Plan(problem, PlanRoundLimit);
 

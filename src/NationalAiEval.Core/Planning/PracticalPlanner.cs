@@ -24,22 +24,38 @@ internal static class PracticalPlanner
     /// <summary>Participation x pool x step variables above which only the coarse plan is made.</summary>
     public const int MaximumStepVariables = 20_000;
 
+    /// <summary>
+    /// Above this many step variables the step plan is tried only when the coarse one leaves teams short: measured on the
+    /// demo and the benchmark's programme-size stage, CP-SAT does not prove the step plan's moves and changes there
+    /// within its rounds, so it would be discarded anyway.
+    /// </summary>
+    public const int StepVariablesToRefine = 2_000;
+
     public sealed record Result(List<PlannedAllocation> Allocations, long ShortMilliEghSeconds, bool ProvenOptimal);
 
     /// <summary>
     /// The plan: first coarse, each block a run of steps where nothing the plan depends on changes (small enough for the
     /// solver to prove, and steady by construction); then, when the problem is small enough, step by step, started from
-    /// the coarse plan, so that idle won can fall further where capacity is priced in several lines. The step plan is
+    /// the coarse plan, so that idle won can fall further (the coarse plan cuts teams back at their last allocations,
+    /// wherever those are, and cannot burst on dear lines). The step plan is
     /// kept when the solver proved it; otherwise the coarse plan, marked not proven.
     /// </summary>
     public static Result Plan(PlanningTimeline timeline, Instant[] steps, long[] needs, TimeSpan roundLimit)
     {
         ArgumentNullException.ThrowIfNull(timeline);
-        var (coarseBlocks, stepBlocks) = (Blocks(timeline, steps, coarse: true), Blocks(timeline, steps, coarse: false));
-        var coarse = Plan(timeline, steps, needs, roundLimit, coarseBlocks, null);
-        if (stepBlocks.Sum(b => (long)b.Teams.Length) > MaximumStepVariables)
+        var coarseBlocks = Blocks(timeline, steps, coarse: true, everyChange: true);
+        if (coarseBlocks.Sum(b => (long)b.Teams.Length) > MaximumStepVariables)
         {
-            return coarse;
+            // Capacity changing somewhere every day: each pool's blocks then run between its own changes only.
+            coarseBlocks = Blocks(timeline, steps, coarse: true, everyChange: false);
+        }
+
+        var stepBlocks = Blocks(timeline, steps, coarse: false, everyChange: false);
+        var coarse = Plan(timeline, steps, needs, roundLimit, coarseBlocks, null);
+        var stepVariables = stepBlocks.Sum(b => (long)b.Teams.Length);
+        if (stepVariables > (coarse.ShortMilliEghSeconds > 0 ? MaximumStepVariables : StepVariablesToRefine))
+        {
+            return coarse with { ProvenOptimal = false };
         }
 
         // The step-by-step plan is taken when it gives teams more, or when the solver proved each of its rounds and it
@@ -105,9 +121,9 @@ internal static class PracticalPlanner
 
         using var solver = new Solver(model, roundLimit);
         model.Minimize(maxShort);
-        if (!solver.Solve())
+        if (!solver.Solve() && !solver.Solve(roundLimit * 5))
         {
-            throw new InvalidOperationException("The planner found no plan, not even an empty one.");
+            throw new InvalidOperationException($"The planner found no plan, not even an empty one (CP-SAT: {solver.Status}).");
         }
 
         var shortBy = solver.Value(maxShort);
@@ -123,7 +139,7 @@ internal static class PracticalPlanner
         foreach (var (block, b) in blocks.Select((block, b) => (block, b)))
         {
             var allocated = LinearExpr.Sum(block.Teams.Select(p => x[(p, b)]));
-            saved.Add(Pieces(model, block.Curve, allocated));
+            saved.Add(Pieces(model, IdleCurve.Of(timeline, block.Pool, block.Segments, block.FreeUnits), allocated));
         }
 
         var savedWon = LinearExpr.Sum(saved);
@@ -317,10 +333,11 @@ internal static class PracticalPlanner
 
     /// <summary>
     /// A pool's steps as blocks: one step each, or (<paramref name="coarse"/>) runs of consecutive steps between two
-    /// instants where anything changes (leases, locked allocations, windows, eligibility, weights, on any pool). Blocks
-    /// with nothing free or nobody allowed are left out.
+    /// instants where anything changes (leases, locked allocations, windows, eligibility, weights): on any pool when
+    /// <paramref name="everyChange"/>, else on this pool (its free units, who may use it, its lease lines). Blocks with
+    /// nothing free or nobody allowed are left out.
     /// </summary>
-    private static List<Block> Blocks(PlanningTimeline timeline, Instant[] steps, bool coarse)
+    private static List<Block> Blocks(PlanningTimeline timeline, Instant[] steps, bool coarse, bool everyChange)
     {
         var problem = timeline.Problem;
         var stepOf = new int[timeline.Segments.Length];
@@ -345,7 +362,10 @@ internal static class PracticalPlanner
                     .Where(p => problem.Participations[p].MayRunOn(pool.PoolId) && segments.All(s => timeline.Allows(problem.Participations[p], k, s)))
                     .ToArray();
                 var value = segments.Sum(s => checked(unit * timeline.Seconds(s) * timeline.PerMille[k, s]));
-                var within = string.Join(',', segments.Select(s => Array.BinarySearch(changes, timeline.Segments[s].Start) is var i && i >= 0 ? i : ~i - 1).Distinct());
+                var within = everyChange
+                    ? string.Join(',', segments.Select(s => Array.BinarySearch(changes, timeline.Segments[s].Start) is var i && i >= 0 ? i : ~i - 1).Distinct())
+                    : string.Join(';', segments.Select(s => string.Join(',', pool.Leases.Select((l, i) => (l, i))
+                        .Where(x => x.l.Span.Contains(timeline.Segments[s].Start)).Select(x => x.i))).Distinct());
                 bySteps.Add((k, step.Key, free, teams, value, segments, within));
             }
         }
@@ -369,7 +389,7 @@ internal static class PracticalPlanner
                     var start = timeline.Segments[segments[0]].Start;
                     previous = previous is { } p && blocks[p].End == start ? previous : null;
                     blocks.Add(new Block(first.Pool, start, timeline.Segments[segments[^1]].End, first.Free, first.Teams, run.Sum(r => r.Value),
-                        problem.UnitOf(problem.Pools[first.Pool]), IdleCurve.Of(timeline, first.Pool, segments, first.Free), previous));
+                        problem.UnitOf(problem.Pools[first.Pool]), segments, previous));
                     previous = blocks.Count - 1;
                 }
                 else
@@ -398,10 +418,10 @@ internal static class PracticalPlanner
 
     /// <summary>
     /// A pool over consecutive steps: its free units, who may use them, what one unit is worth to a participation
-    /// (milli-EGH-seconds), its idle curve, and the block just before it on the same pool when they touch.
+    /// (milli-EGH-seconds), the timeline's segments it spans, and the block just before it on the same pool when they touch.
     /// </summary>
     private sealed record Block(
-        int Pool, Instant Start, Instant End, long FreeUnits, int[] Teams, long ValuePerUnit, long Unit, IdleCurve Curve, int? Previous);
+        int Pool, Instant Start, Instant End, long FreeUnits, int[] Teams, long ValuePerUnit, long Unit, int[] Segments, int? Previous);
 
     /// <summary>CP-SAT solved round after round, each starting from the last round's answer and bounded by it.</summary>
     private sealed class Solver(CpModel model, TimeSpan roundLimit) : IDisposable
@@ -418,14 +438,25 @@ internal static class PracticalPlanner
 
         public bool AllOptimal { get; private set; } = true;
 
+        public CpSolverStatus Status { get; private set; }
+
         public void Dispose() => _solver.Dispose();
 
         private static string Parameters(double seconds) =>
             string.Create(CultureInfo.InvariantCulture, $"max_time_in_seconds:{seconds} num_workers:8");
 
+        /// <summary>Solves once more with a longer limit: for a first round whose presolve alone outlasts a round (very large stages).</summary>
+        public bool Solve(TimeSpan limit)
+        {
+            _solver.StringParameters = Parameters(limit.TotalSeconds);
+            var solved = Solve();
+            _solver.StringParameters = Parameters(roundLimit.TotalSeconds);
+            return solved;
+        }
+
         public bool Solve()
         {
-            var status = _solver.Solve(model);
+            var status = Status = _solver.Solve(model);
             AllOptimal &= status == CpSolverStatus.Optimal;
             if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
             {
