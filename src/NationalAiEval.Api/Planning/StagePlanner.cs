@@ -67,7 +67,6 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
         v.ThrowIfInvalid();
 
         var options = new PlanOptions(request.WholeNodes ?? false, granularity, request.AnyPool ?? false);
-        var wholeNodes = options.WholeNodes;
         var from = Start(request.WhatIf?.AsOf, options, inputs);
         var hypothetical = request.WhatIf is not null;
         var (problem, teams, joined) = inputs.Problem(from, options, request.WhatIf, programme.MinimumNewLease);
@@ -85,7 +84,7 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
             FromUnix = Unix.Seconds(from),
             inputs.Fingerprint,
             Hypothetical = hypothetical ? 1 : 0,
-            WholeNodes = wholeNodes ? 1 : 0,
+            WholeNodes = options.WholeNodes ? 1 : 0,
             AllocationsJson = JsonSerializer.Serialize(plan.Allocations.Select(a => new StoredAllocation(
                 a.ParticipationId, a.PoolId, a.Gpus, Unix.Seconds(a.Span.Start), Unix.Seconds(a.Span.End)))),
             ShortfallJson = StageShortfalls.Write(Shortfalls(problem, teams, plan)),
@@ -215,7 +214,7 @@ public sealed class StagePlanner(Db db, IClock clock, AuditLog audit, Allocation
         var allocations = plan.Allocations.Select(a => new PlannedAllocationView(
             teams[a.ParticipationId], pools[a.PoolId].Code, pools[a.PoolId].GpuModel, a.Gpus, a.Span.Start, a.Span.End,
             GpuTime.ToGpuHours(a.Gpus * (long)(a.Span.End - a.Span.Start).TotalSeconds),
-            GpuTime.ToEquivalentGpuHours(problem.Weights.EquivalentMilliEghSeconds(pools[a.PoolId].GpuModel, a.Gpus, a.Span)))).ToList();
+            GpuTime.ToEquivalentGpuHours(problem.EquivalentOf(a)))).ToList();
         var participations = problem.Participations.Select(p =>
         {
             var share = plan.Shares.Single(s => s.ParticipationId == p.ParticipationId);

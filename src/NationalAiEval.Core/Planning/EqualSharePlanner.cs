@@ -35,10 +35,9 @@ public static class EqualSharePlanner
         var target = Math.Min(problem.EntitlementMilliEghSeconds, share.MaxEqualShareMilliEghSeconds);
         var needs = problem.Participations.Select(p => Math.Max(0, target - p.ReceivedMilliEghSeconds)).ToArray();
         var practical = PracticalPlanner.Plan(timeline, steps, needs, roundLimit);
-        var models = problem.Pools.ToDictionary(p => p.PoolId, p => p.GpuModel);
         var shares = problem.Participations
-            .Select(p => new PlannedShare(p.ParticipationId, p.ReceivedMilliEghSeconds, practical.Allocations.Where(a => a.ParticipationId == p.ParticipationId)
-                .Sum(a => problem.Weights.EquivalentMilliEghSeconds(models[a.PoolId], a.Gpus, a.Span))))
+            .Select(p => new PlannedShare(p.ParticipationId, p.ReceivedMilliEghSeconds,
+                practical.Allocations.Where(a => a.ParticipationId == p.ParticipationId).Sum(problem.EquivalentOf)))
             .ToList();
         return new Plan(share, target - practical.ShortMilliEghSeconds, practical.Allocations, shares, Unallocated(timeline, practical.Allocations),
             practical.ProvenOptimal);

@@ -82,6 +82,13 @@ public sealed record PlanningProblem(
         return WholeNodes ? pool.GpusPerNode : 1;
     }
 
+    /// <summary>What an allocation of the plan gives its participation, in milli-EGH-seconds (the pool's weights over its span).</summary>
+    public long EquivalentOf(PlannedAllocation allocation)
+    {
+        ArgumentNullException.ThrowIfNull(allocation);
+        return Weights.EquivalentMilliEghSeconds(Pools.Single(p => p.PoolId == allocation.PoolId).GpuModel, allocation.Gpus, allocation.Span);
+    }
+
     /// <summary>The problem as if the pools also leased <paramref name="lines"/> (a certificate's, to check it closes the gap).</summary>
     public PlanningProblem WithExtraLeases(IEnumerable<ExtraLease> lines)
     {

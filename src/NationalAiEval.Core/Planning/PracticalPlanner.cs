@@ -291,23 +291,22 @@ internal static class PracticalPlanner
     private static List<PlannedAllocation> CutBack(PlanningProblem problem, Instant[] steps, List<PlannedAllocation> allocations, long[] needs)
     {
         var pools = problem.Pools.ToDictionary(p => p.PoolId);
-        long Worth(PlannedAllocation a) => problem.Weights.EquivalentMilliEghSeconds(pools[a.PoolId].GpuModel, a.Gpus, a.Span);
         var result = new List<PlannedAllocation>();
         for (var p = 0; p < problem.Participations.Count; p++)
         {
             var id = problem.Participations[p].ParticipationId;
             var own = allocations.Where(a => a.ParticipationId == id).ToList();
-            var over = own.Sum(Worth) - needs[p];
+            var over = own.Sum(problem.EquivalentOf) - needs[p];
             while (over > 0 && own.Count > 0)
             {
                 var a = own.MaxBy(x => x.Span.End)!;
                 var lastStep = steps.Where(s => s > a.Span.Start && s < a.Span.End).DefaultIfEmpty(a.Span.Start).Max();
                 var tail = a with { Span = new Interval(lastStep, a.Span.End) };
                 own.Remove(a);
-                if (Worth(tail) <= over)
+                if (problem.EquivalentOf(tail) <= over)
                 {
                     // The whole last step goes.
-                    over -= Worth(tail);
+                    over -= problem.EquivalentOf(tail);
                     if (lastStep > a.Span.Start)
                     {
                         own.Add(a with { Span = new Interval(a.Span.Start, lastStep) });
@@ -318,8 +317,8 @@ internal static class PracticalPlanner
 
                 // Fewer units in the last step, as many as the excess allows; then less than one unit-step is over.
                 var unit = problem.UnitOf(pools[a.PoolId]);
-                var fewer = over / Worth(tail with { Gpus = unit });
-                over -= fewer * Worth(tail with { Gpus = unit });
+                var fewer = over / problem.EquivalentOf(tail with { Gpus = unit });
+                over -= fewer * problem.EquivalentOf(tail with { Gpus = unit });
                 result.AddRange(new[] { a with { Span = new Interval(a.Span.Start, lastStep) }, tail with { Gpus = tail.Gpus - (fewer * unit) } }
                     .Where(x => x.Gpus > 0 && x.Span.End > x.Span.Start));
                 break;

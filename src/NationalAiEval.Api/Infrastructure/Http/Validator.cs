@@ -181,36 +181,29 @@ public sealed class Validator
     }
 
     /// <summary>An optional minimum length of a new lease line (NewLeaseTerms.MinimumRule).</summary>
-    public Period? OptionalLeaseMinimum(string? text, string field)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (Core.Planning.NewLeaseTerms.TryParseMinimum(text, out var minimum))
-        {
-            return minimum;
-        }
-
-        Add(field, $"must be {Core.Planning.NewLeaseTerms.MinimumRule}.");
-        return null;
-    }
+    public Period? OptionalLeaseMinimum(string? text, string field) =>
+        OptionalPeriod(text, field, Core.Planning.NewLeaseTerms.TryParseMinimum, Core.Planning.NewLeaseTerms.MinimumRule);
 
     /// <summary>An optional plan granularity (PlanSteps.Rule).</summary>
-    public Period? OptionalPlanGranularity(string? text, string field)
+    public Period? OptionalPlanGranularity(string? text, string field) =>
+        OptionalPeriod(text, field, Core.Planning.PlanSteps.TryParse, Core.Planning.PlanSteps.Rule);
+
+    private delegate bool PeriodParser(string? text, out Period period);
+
+    /// <summary>An optional period read by a domain rule's parser; otherwise the field must be what the rule says.</summary>
+    private Period? OptionalPeriod(string? text, string field, PeriodParser parse, string rule)
     {
         if (text is null)
         {
             return null;
         }
 
-        if (Core.Planning.PlanSteps.TryParse(text, out var granularity))
+        if (parse(text, out var period))
         {
-            return granularity;
+            return period;
         }
 
-        Add(field, $"must be {Core.Planning.PlanSteps.Rule}.");
+        Add(field, $"must be {rule}.");
         return null;
     }
 
